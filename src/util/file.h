@@ -1,0 +1,27 @@
+// Reading and atomically writing files (write temp + fsync + rename), with explicit modes.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+#include "util/result.h"
+
+namespace util {
+
+Result<std::string> read_file(const std::string& path);
+
+// Writes `content` to `path` atomically: a temporary file in the same directory, fsync, chmod
+// to `mode`, rename over the target, fsync of the directory. The target is never half-written.
+Result<void> write_file_atomic(const std::string& path, std::string_view content, mode_t mode);
+
+// Like write_file_atomic, but fails with AlreadyExists when `path` exists (checked via link(2),
+// so a concurrent writer cannot be overwritten either).
+Result<void> write_file_exclusive(const std::string& path, std::string_view content, mode_t mode);
+
+bool file_exists(const std::string& path);
+
+// Creates `dir` and its parents with `mode` when missing.
+Result<void> make_dirs(const std::string& dir, mode_t mode);
+
+}  // namespace util
