@@ -1,4 +1,4 @@
-// `talforge gen secrets|config|schematic`: produce the files a cluster is built from.
+// `talforge gen …`: the parent of gen secrets / gen config / gen schematic.
 #include <CLI/CLI.hpp>
 
 #include "cli/context.h"
@@ -9,6 +9,9 @@ namespace cli {
 void register_gen(CLI::App& app, Context& ctx) {
   CLI::App* gen = app.add_subcommand("gen", "Generate secrets, machine configs or the schematic");
   gen->require_subcommand(1);
+  register_gen_secrets(*gen, ctx);
+  register_gen_config(*gen, ctx);
+  register_gen_schematic(*gen, ctx);
 }
 
 }  // namespace cli

@@ -1,4 +1,4 @@
-// One register_* function per verb file in cli/; main.cc calls each of them.
+// One register_* function per verb file in cli/; main.cc calls the top-level ones.
 #pragma once
 
 namespace CLI {
@@ -10,5 +10,10 @@ struct Context;
 
 void register_validate(CLI::App& app, Context& ctx);
 void register_gen(CLI::App& app, Context& ctx);
+
+// Subcommands of `gen`, registered by register_gen.
+void register_gen_secrets(CLI::App& gen, Context& ctx);
+void register_gen_config(CLI::App& gen, Context& ctx);
+void register_gen_schematic(CLI::App& gen, Context& ctx);
 
 }  // namespace cli
