@@ -79,7 +79,7 @@ Result<ConfigPatch> parse_patch(std::string_view text, std::string_view origin) 
     patch.operations = std::move(*yaml);
     return patch;
   }
-  return std::move(docs).error().with_context(std::string(origin));
+  return std::move(docs).error();
 }
 
 Result<void> apply_patch(std::vector<Tree>& docs, const ConfigPatch& patch) {
