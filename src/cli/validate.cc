@@ -1,20 +1,73 @@
-// `talforge validate`: check cluster.yaml and report every problem at once.
+// `talforge validate`: check cluster.yaml and report every problem at once. Exit 0 when valid
+// (warnings allowed), 1 on any error. Writes nothing.
+#include <ostream>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/context.h"
 #include "cli/verbs.h"
+#include "spec/load.h"
 
 namespace cli {
+namespace {
+
+struct ValidateOptions {
+  std::string file = "cluster.yaml";
+  std::string format = "text";
+};
+
+nlohmann::ordered_json to_json(const spec::Loaded& loaded) {
+  nlohmann::ordered_json diagnostics = nlohmann::ordered_json::array();
+  for (const spec::Diagnostic& d : loaded.diagnostics) {
+    diagnostics.push_back({{"severity", d.severity == spec::Severity::Error ? "error" : "warning"},
+                           {"file", d.file},
+                           {"line", d.line},
+                           {"column", d.column},
+                           {"path", d.path},
+                           {"message", d.message},
+                           {"hint", d.hint}});
+  }
+  return {{"valid", loaded.ok()}, {"diagnostics", diagnostics}};
+}
+
+std::string plural(size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+std::string summary(const spec::Cluster& c) {
+  const size_t control_planes = c.control_planes().size();
+  return fmt::format("{}: valid: cluster {}, Talos {}, Kubernetes {}, {}, {}\n", c.file, c.name,
+                     c.talos_version, c.kubernetes_version,
+                     plural(control_planes, "control plane"),
+                     plural(c.nodes.size() - control_planes, "worker"));
+}
+
+int run_validate(const ValidateOptions& opts, Context& ctx) {
+  const spec::Loaded loaded = spec::load_file(opts.file);
+  if (opts.format == "json") {
+    *ctx.out << to_json(loaded).dump(2) << "\n";
+    return loaded.ok() ? kExitOk : kExitError;
+  }
+  ctx.report(loaded.diagnostics);
+  if (!loaded.ok()) {
+    return kExitError;
+  }
+  *ctx.out << summary(*loaded.spec);
+  return kExitOk;
+}
+
+}  // namespace
 
 void register_validate(CLI::App& app, Context& ctx) {
-  auto file = std::make_shared<std::string>("cluster.yaml");
+  auto opts = std::make_shared<ValidateOptions>();
   CLI::App* cmd = app.add_subcommand("validate", "Check cluster.yaml; report every problem at once");
-  cmd->add_option("-f,--file", *file, "cluster file")->capture_default_str();
-  cmd->callback([file, &ctx] {
-    // TODO(#3): load and validate through spec::load_file.
-    *ctx.err << "validate: not implemented yet\n";
-    ctx.exit_code = kExitError;
-  });
+  cmd->add_option("-f,--file", opts->file, "cluster file")->capture_default_str();
+  cmd->add_option("-o,--output", opts->format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->callback([opts, &ctx] { ctx.exit_code = run_validate(*opts, ctx); });
 }
 
 }  // namespace cli

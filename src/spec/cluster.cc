@@ -1,6 +1,8 @@
 // Small derived views of the cluster model.
 #include "spec/cluster.h"
 
+#include <filesystem>
+
 #include <fmt/format.h>
 
 namespace spec {
@@ -19,6 +21,14 @@ std::vector<const Node*> Cluster::control_planes() const {
     }
   }
   return out;
+}
+
+std::string Cluster::resolve_path(const std::string& path) const {
+  const std::filesystem::path p(path);
+  if (p.is_absolute()) {
+    return path;
+  }
+  return (std::filesystem::path(file).parent_path() / p).lexically_normal().string();
 }
 
 }  // namespace spec

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "spec/defaults.h"
+
 namespace spec {
 
 enum class NodeRole { ControlPlane, Worker };
@@ -20,6 +22,7 @@ enum class PatchKind { StrategicMerge, Json6902, Auto };
 struct Patch {
   std::string origin;  // "cluster.yaml:42:7" or "patches/cp.yaml", for messages
   std::string text;    // the patch body (YAML or JSON)
+  PatchKind kind = PatchKind::Auto;  // as the loader detected it (talos.md §5 detection order)
 };
 
 struct Network {
@@ -31,18 +34,18 @@ struct Network {
 };
 
 struct Cilium {
-  std::string version;  // e.g. 1.16.5
+  std::string version{kDefaultCiliumVersion};  // e.g. 1.16.5 (without v)
   CiliumInstall install = CiliumInstall::Job;
   std::string manifest_file;      // for install: manifest (path as written)
   std::string manifest_contents;  // read by the loader
 };
 
 struct Image {
-  std::string factory_url = "https://factory.talos.dev";
+  std::string factory_url{kDefaultFactoryUrl};
   std::vector<std::string> extensions;  // official extension names, e.g. siderolabs/qemu-guest-agent
   std::vector<std::string> extra_kernel_args;
   BootMethod boot = BootMethod::Iso;
-  std::string platform = "nocloud";  // installer/boot asset platform
+  std::string platform{kDefaultPlatform};  // installer/boot asset platform: nocloud | metal
 };
 
 struct Patches {
@@ -52,24 +55,24 @@ struct Patches {
 };
 
 struct ProxmoxConnection {
-  std::string endpoint;          // https://host:8006
+  std::string endpoint;          // https://host:8006 (the loader adds :8006 when omitted)
   std::string token_id;          // user@realm!tokenname
-  std::string token_secret_env;  // name of the environment variable holding the secret
-  std::string ca_file;
-  std::string fingerprint;  // SHA-256, AA:BB:… form
+  std::string token_secret_env{kDefaultTokenSecretEnv};  // NAME of the env variable holding the secret
+  std::string ca_file;  // as written; resolve with Cluster::resolve_path
+  std::string fingerprint;  // SHA-256, AA:BB:… form, upper case (normalised by the loader)
   bool insecure_skip_verify = false;
 };
 
 struct VmDefaults {
   std::string pve_node;
-  std::string storage = "local-lvm";
-  std::string iso_storage = "local";
-  std::string bridge = "vmbr0";
-  std::optional<int> vlan;
-  int cores = 2;
-  std::string cpu_type = "x86-64-v2-AES";
-  int memory_mib = 4096;
-  int disk_gib = 20;
+  std::string storage{kDefaultStorage};
+  std::string iso_storage{kDefaultIsoStorage};
+  std::string bridge{kDefaultBridge};
+  std::optional<int> vlan;  // defaults to network.vlan
+  int cores = kDefaultCores;
+  std::string cpu_type{kDefaultCpuType};
+  int memory_mib = kDefaultMemoryMib;
+  int disk_gib = kDefaultDiskGib;
   std::vector<std::string> tags;
 };
 
@@ -77,12 +80,12 @@ struct Node {
   std::string name;
   NodeRole role = NodeRole::Worker;
   std::string address;  // IPv4 without prefix
-  std::string pve_node;
-  std::optional<int> vmid;
+  std::string pve_node;     // filled from VmDefaults when not set
+  std::optional<int> vmid;  // unset: allocated from Proxmox at apply time
   int cores = 0;  // filled from VmDefaults when not set
   int memory_mib = 0;
   int disk_gib = 0;
-  std::string install_disk = "/dev/sda";
+  std::string install_disk{kDefaultInstallDisk};
   std::vector<Patch> patches;
 };
 
@@ -92,17 +95,17 @@ struct Cluster {
   std::string talos_version;       // "v1.11.6" (always with the leading v)
   std::string kubernetes_version;  // "1.34.1" (without v)
   std::string endpoint;            // control-plane endpoint host (IP or DNS name)
-  int endpoint_port = 6443;
+  int endpoint_port = kDefaultEndpointPort;
   std::optional<std::string> vip;
   Network network;
-  std::vector<std::string> pod_subnets{"10.244.0.0/16"};
-  std::vector<std::string> service_subnets{"10.96.0.0/12"};
-  std::string dns_domain = "cluster.local";
+  std::vector<std::string> pod_subnets{std::string(kDefaultPodSubnet)};
+  std::vector<std::string> service_subnets{std::string(kDefaultServiceSubnet)};
+  std::string dns_domain{kDefaultDnsDomain};
   Cilium cilium;
   Image image;
   Patches patches;
   bool allow_scheduling_on_control_planes = false;
-  std::string secrets_file = "secrets.yaml";  // relative to cluster.yaml's directory
+  std::string secrets_file{kDefaultSecretsFile};  // relative to cluster.yaml's directory
   ProxmoxConnection proxmox;
   VmDefaults vm_defaults;
   std::vector<Node> nodes;
@@ -110,6 +113,9 @@ struct Cluster {
   // "https://<endpoint>:<port>"
   std::string endpoint_url() const;
   std::vector<const Node*> control_planes() const;
+  // `path` as written in cluster.yaml, resolved against cluster.yaml's directory (absolute
+  // paths stay as they are), e.g. resolve_path(secrets_file).
+  std::string resolve_path(const std::string& path) const;
 };
 
 }  // namespace spec
