@@ -1,17 +1,94 @@
-// `talforge gen config`.
-#include <CLI/CLI.hpp>
+// `talforge gen config`: one machine config per node plus a talosconfig, from cluster.yaml and
+// its secrets bundle. Nothing is written unless every config could be generated.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
 
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "cli/cluster_inputs.h"
 #include "cli/context.h"
 #include "cli/verbs.h"
+#include "secrets/leaf.h"
+#include "secrets/talosconfig.h"
+#include "talos/cluster_configs.h"
+#include "util/file.h"
 
 namespace cli {
+namespace {
+
+constexpr mode_t kSecretFileMode = 0600;
+
+struct GenConfigOptions {
+  std::string file = "cluster.yaml";
+  std::string out_dir = "out";
+};
+
+util::Result<secrets::Secret> talosconfig_for(const spec::Cluster& cluster,
+                                              const secrets::Bundle& bundle) {
+  ASSIGN_OR_RETURN(const secrets::PemCertAndKey client,
+                   secrets::issue_talos_client_cert(bundle.certs.os, {"os:admin"},
+                                                    std::chrono::system_clock::now()));
+  ASSIGN_OR_RETURN(const secrets::PemCertAndKey os_ca,
+                   secrets::decode_cert_and_key(bundle.certs.os, "certs.os"));
+  std::vector<std::string> endpoints;
+  for (const spec::Node* cp : cluster.control_planes()) {
+    endpoints.push_back(cp->address);
+  }
+  return secrets::render_talosconfig(cluster.name, endpoints, {}, os_ca.crt, client.crt,
+                                     client.key);
+}
+
+util::Result<void> write_outputs(const std::string& dir,
+                                 const std::vector<talos::NodeConfig>& configs,
+                                 const secrets::Secret& talosconfig, Context& ctx) {
+  RETURN_IF_ERROR(util::make_dirs(dir, 0700));
+  for (const talos::NodeConfig& c : configs) {
+    const std::string path = fmt::format("{}/{}.yaml", dir, c.node);
+    RETURN_IF_ERROR(util::write_file_atomic(path, c.yaml, kSecretFileMode));
+    *ctx.out << path << "\n";
+  }
+  const std::string path = dir + "/talosconfig";
+  RETURN_IF_ERROR(util::write_file_atomic(path, talosconfig.reveal(), kSecretFileMode));
+  *ctx.out << path << "\n";
+  return {};
+}
+
+int run_gen_config(const GenConfigOptions& opts, Context& ctx) {
+  std::optional<ClusterInputs> inputs = load_cluster_inputs(opts.file, ctx);
+  if (!inputs) {
+    return kExitError;
+  }
+  util::Result<std::vector<talos::NodeConfig>> configs = talos::generate_cluster_configs(
+      inputs->cluster, inputs->config_secrets, inputs->schematic_id);
+  if (!configs.ok()) {
+    ctx.report(configs.error());
+    return kExitError;
+  }
+  util::Result<secrets::Secret> talosconfig = talosconfig_for(inputs->cluster, inputs->bundle);
+  if (!talosconfig.ok()) {
+    ctx.report(std::move(talosconfig).error().with_context("talosconfig"));
+    return kExitError;
+  }
+  if (util::Result<void> w = write_outputs(opts.out_dir, *configs, *talosconfig, ctx); !w.ok()) {
+    ctx.report(w.error());
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 void register_gen_config(CLI::App& gen, Context& ctx) {
-  CLI::App* cmd = gen.add_subcommand("config", "TODO(#3)");
-  cmd->callback([&ctx] {
-    *ctx.err << "gen config: not implemented yet\n";
-    ctx.exit_code = kExitError;
-  });
+  auto opts = std::make_shared<GenConfigOptions>();
+  CLI::App* cmd = gen.add_subcommand(
+      "config", "Write each node's machine config and a talosconfig (all mode 0600)");
+  cmd->add_option("-f,--file", opts->file, "cluster file")->capture_default_str();
+  cmd->add_option("--out", opts->out_dir, "directory to write into")->capture_default_str();
+  cmd->callback([opts, &ctx] { ctx.exit_code = run_gen_config(*opts, ctx); });
 }
 
 }  // namespace cli

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/cluster_inputs.h"
 #include "cli/context.h"
 #include "cli/output_flag.h"
 #include "cli/verbs.h"
@@ -61,9 +62,14 @@ void register_gen_schematic(CLI::App& gen, Context& ctx) {
       ctx.exit_code = run_from_file(*opts, ctx);
       return;
     }
-    // TODO(#3): schematic of the cluster file, once spec::load_file lands.
-    *ctx.err << "gen schematic: -f is not implemented yet; use --from\n";
-    ctx.exit_code = kExitError;
+    std::optional<spec::Cluster> cluster = load_cluster(opts->file, ctx);
+    if (!cluster) {
+      ctx.exit_code = kExitError;
+      return;
+    }
+    print_schematic(
+        factory::make_schematic(cluster->image.extensions, cluster->image.extra_kernel_args),
+        opts->format, ctx);
   });
 }
 
