@@ -1,8 +1,8 @@
 // Speed of loading and validating cluster.yaml (issue #3 target: a 300-node file < 50 ms).
 // Run with `make bench` (target `benchmarks`).
+#include <benchmark/benchmark.h>
 #include <string>
 
-#include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
 #include "spec/load.h"
@@ -59,7 +59,8 @@ void BM_LoadAndValidate(benchmark::State& state) {
     spec::Loaded loaded = spec::load_text("cluster.yaml", text);
     if (!loaded.ok()) {
       static std::string first;
-      first = loaded.diagnostics.empty() ? "no spec" : spec::format_diagnostic(loaded.diagnostics[0]);
+      first =
+          loaded.diagnostics.empty() ? "no spec" : spec::format_diagnostic(loaded.diagnostics[0]);
       state.SkipWithError(first.c_str());
       break;
     }

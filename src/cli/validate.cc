@@ -39,8 +39,7 @@ std::string plural(size_t n, std::string_view word) {
 std::string summary(const spec::Cluster& c) {
   const size_t control_planes = c.control_planes().size();
   return fmt::format("{}: valid: cluster {}, Talos {}, Kubernetes {}, {}, {}\n", c.file, c.name,
-                     c.talos_version, c.kubernetes_version,
-                     plural(control_planes, "control plane"),
+                     c.talos_version, c.kubernetes_version, plural(control_planes, "control plane"),
                      plural(c.nodes.size() - control_planes, "worker"));
 }
 
@@ -62,7 +61,8 @@ int run_validate(const ValidateOptions& opts, Context& ctx) {
 
 void register_validate(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<ValidateOptions>();
-  CLI::App* cmd = app.add_subcommand("validate", "Check cluster.yaml; report every problem at once");
+  CLI::App* cmd =
+      app.add_subcommand("validate", "Check cluster.yaml; report every problem at once");
   cmd->add_option("-f,--file", opts->file, "cluster file")->capture_default_str();
   cmd->add_option("-o,--output", opts->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))

@@ -57,7 +57,7 @@ struct Patches {
 struct ProxmoxConnection {
   std::string endpoint;          // https://host:8006 (the loader adds :8006 when omitted)
   std::string token_id;          // user@realm!tokenname
-  std::string token_secret_env{kDefaultTokenSecretEnv};  // NAME of the env variable holding the secret
+  std::string token_secret_env{kDefaultTokenSecretEnv};  // NAME of the env var with the secret
   std::string ca_file;  // as written; resolve with Cluster::resolve_path
   std::string fingerprint;  // SHA-256, AA:BB:… form, upper case (normalised by the loader)
   bool insecure_skip_verify = false;

@@ -22,8 +22,7 @@ void check_header(DecodeContext& ctx, const MapReader& root) {
     }
     const std::optional<std::string> v = read_string(ctx, *f);
     if (v && *v != e.value) {
-      ctx.report.error(f->value, f->path,
-                       fmt::format("unsupported {} \"{}\"", e.key, *v),
+      ctx.report.error(f->value, f->path, fmt::format("unsupported {} \"{}\"", e.key, *v),
                        fmt::format("this talforge reads {}: {}", e.key, e.value));
     }
   }

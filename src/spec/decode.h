@@ -18,9 +18,11 @@ void decode_cluster_section(DecodeContext& ctx, const Field& field, Cluster& out
 void decode_network(DecodeContext& ctx, const Field& field, Network& out);  // decode_sections.cc
 void decode_cni(DecodeContext& ctx, const Field& field, Cilium& out);       // decode_sections.cc
 void decode_image(DecodeContext& ctx, const Field& field, Image& out);      // decode_sections.cc
-void decode_proxmox(DecodeContext& ctx, const Field& field, ProxmoxConnection& out);  // decode_vm.cc
-void decode_vm(DecodeContext& ctx, const Field& field, VmDefaults& out);              // decode_vm.cc
-void decode_nodes(DecodeContext& ctx, const Field& field, std::vector<Node>& out);  // decode_nodes.cc
+void decode_proxmox(DecodeContext& ctx, const Field& field,
+                    ProxmoxConnection& out);                              // decode_vm.cc
+void decode_vm(DecodeContext& ctx, const Field& field, VmDefaults& out);  // decode_vm.cc
+void decode_nodes(DecodeContext& ctx, const Field& field,
+                  std::vector<Node>& out);  // decode_nodes.cc
 // decode_patches.cc: the patches section, and one list of patches (also used per node).
 void decode_patches(DecodeContext& ctx, const Field& field, Patches& out);
 std::vector<Patch> decode_patch_list(DecodeContext& ctx, const Field& field);

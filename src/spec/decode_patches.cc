@@ -73,7 +73,8 @@ std::optional<Patch> inline_patch(DecodeContext& ctx, const Field& f) {
   const std::string origin =
       fmt::format("{}:{}:{}", ctx.report.source().name(), f.value.line, f.value.column);
   if (f.node.IsScalar()) {
-    const std::optional<PatchKind> kind = check_patch_text(f.node.Scalar(), inline_text_origin(ctx, f));
+    const std::optional<PatchKind> kind =
+        check_patch_text(f.node.Scalar(), inline_text_origin(ctx, f));
     if (!kind) {
       return std::nullopt;
     }

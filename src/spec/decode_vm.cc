@@ -57,7 +57,8 @@ void get_disk(DecodeContext& ctx, const MapReader& map, int& out) {
 
 void decode_proxmox(DecodeContext& ctx, const Field& field, ProxmoxConnection& out) {
   const MapReader m(ctx, field, keys::kProxmox);
-  if (const std::optional<Field> f = m.require("endpoint", "e.g. endpoint: https://127.0.0.1:8006")) {
+  if (const std::optional<Field> f =
+          m.require("endpoint", "e.g. endpoint: https://127.0.0.1:8006")) {
     if (std::optional<std::string> v = read_string(ctx, *f)) {
       out.endpoint = std::move(*v);
     }

@@ -50,7 +50,9 @@ bool Cidr::overlaps(const Cidr& other) const {
   return wide.contains(other.address);
 }
 
-std::string Cidr::str() const { return fmt::format("{}/{}", format_ipv4(network()), prefix); }
+std::string Cidr::str() const {
+  return fmt::format("{}/{}", format_ipv4(network()), prefix);
+}
 
 std::optional<Cidr> parse_cidr(std::string_view text) {
   const size_t slash = text.find('/');

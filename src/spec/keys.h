@@ -7,13 +7,20 @@
 
 namespace spec::keys {
 
-inline constexpr std::string_view kRoot[] = {"apiVersion", "kind",    "cluster", "network",
-                                             "cni",        "image",   "patches", "proxmox",
+inline constexpr std::string_view kRoot[] = {"apiVersion", "kind",  "cluster", "network",
+                                             "cni",        "image", "patches", "proxmox",
                                              "vm",         "nodes"};
-inline constexpr std::string_view kCluster[] = {
-    "name",       "talosVersion",   "kubernetesVersion", "endpoint",
-    "endpointPort", "vip",          "podSubnets",        "serviceSubnets",
-    "dnsDomain",  "allowSchedulingOnControlPlanes",      "secretsFile"};
+inline constexpr std::string_view kCluster[] = {"name",
+                                                "talosVersion",
+                                                "kubernetesVersion",
+                                                "endpoint",
+                                                "endpointPort",
+                                                "vip",
+                                                "podSubnets",
+                                                "serviceSubnets",
+                                                "dnsDomain",
+                                                "allowSchedulingOnControlPlanes",
+                                                "secretsFile"};
 inline constexpr std::string_view kNetwork[] = {"cidr", "gateway", "nameservers", "mtu", "vlan"};
 inline constexpr std::string_view kCni[] = {"cilium"};
 inline constexpr std::string_view kCilium[] = {"version", "install", "manifestFile"};
@@ -21,14 +28,12 @@ inline constexpr std::string_view kImage[] = {"factoryUrl", "systemExtensions", 
                                               "boot", "platform"};
 inline constexpr std::string_view kPatches[] = {"all", "controlPlane", "worker"};
 inline constexpr std::string_view kPatch[] = {"file", "inline"};
-inline constexpr std::string_view kProxmox[] = {"endpoint",    "tokenId",
-                                                "tokenSecretEnv", "caFile",
-                                                "fingerprint", "insecureSkipVerify"};
-inline constexpr std::string_view kVm[] = {"pveNode", "storage", "isoStorage", "bridge",
-                                           "vlan",    "cores",   "cpuType",    "memory",
-                                           "diskSize", "tags"};
-inline constexpr std::string_view kNode[] = {"name",  "role",   "address",  "pveNode",
-                                             "vmid",  "cores",  "memory",   "diskSize",
+inline constexpr std::string_view kProxmox[] = {"endpoint", "tokenId",     "tokenSecretEnv",
+                                                "caFile",   "fingerprint", "insecureSkipVerify"};
+inline constexpr std::string_view kVm[] = {"pveNode", "storage", "isoStorage", "bridge",   "vlan",
+                                           "cores",   "cpuType", "memory",     "diskSize", "tags"};
+inline constexpr std::string_view kNode[] = {"name",        "role",   "address", "pveNode",
+                                             "vmid",        "cores",  "memory",  "diskSize",
                                              "installDisk", "patches"};
 
 }  // namespace spec::keys

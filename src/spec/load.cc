@@ -48,8 +48,7 @@ Loaded load_checked(const std::string& file_name, std::string_view text) {
     return out;
   }
   Positions positions;
-  DecodeContext ctx{report, positions,
-                    std::filesystem::path(file_name).parent_path().string()};
+  DecodeContext ctx{report, positions, std::filesystem::path(file_name).parent_path().string()};
   Cluster cluster = decode_cluster(ctx, *root);
   cluster.file = file_name;
   apply_defaults(cluster);
@@ -78,8 +77,7 @@ Loaded load_file(const std::string& path) {
   util::Result<std::string> text = util::read_file(path);
   if (!text.ok()) {
     Loaded out;
-    out.diagnostics.push_back(Diagnostic{Severity::Error, path, 0, 0, "",
-                                         text.error().message,
+    out.diagnostics.push_back(Diagnostic{Severity::Error, path, 0, 0, "", text.error().message,
                                          "pass the cluster file with -f PATH"});
     return out;
   }

@@ -43,10 +43,10 @@ constexpr std::string_view kOps[] = {"add", "remove", "replace", "move", "copy",
 
 void warn_owned(const PatchText& where, const YAML::Mark& mark, const OwnedKey& owned,
                 const std::string& path) {
-  where.report.warning(where.place(mark), path,
-                       fmt::format("the patch sets {}, which talforge derives from {}", owned.path,
-                                   owned.set_by),
-                       fmt::format("set {} instead; a patch value overrides talforge's", owned.set_by));
+  where.report.warning(
+      where.place(mark), path,
+      fmt::format("the patch sets {}, which talforge derives from {}", owned.path, owned.set_by),
+      fmt::format("set {} instead; a patch value overrides talforge's", owned.set_by));
 }
 
 // The value of `key` in a mapping. (Returned by value: assigning one YAML::Node to another
@@ -147,9 +147,9 @@ bool check_op(const YAML::Node& op, size_t index, const PatchText& where) {
   const bool needs_value = *known == "add" || *known == "replace" || *known == "test";
   const bool needs_from = *known == "move" || *known == "copy";
   if ((needs_value && !map_value(op, "value")) || (needs_from && !map_value(op, "from"))) {
-    where.report.error(where.place(op.Mark()), at,
-                       fmt::format("operation \"{}\" needs \"{}\"", *known,
-                                   needs_value ? "value" : "from"));
+    where.report.error(
+        where.place(op.Mark()), at,
+        fmt::format("operation \"{}\" needs \"{}\"", *known, needs_value ? "value" : "from"));
     return false;
   }
   check_op_path(*path, where, at + ".path");
@@ -173,11 +173,11 @@ std::optional<PatchKind> check_documents(const std::vector<YAML::Node>& docs,
   bool ok = true;
   for (const YAML::Node& doc : docs) {
     if (!doc.IsMap()) {
-      where.report.error(where.place(doc.Mark()), where.path,
-                         fmt::format("a patch document must be a mapping, found {}",
-                                     describe_node(doc)),
-                         "write a partial machine config (strategic merge) or a list of RFC 6902 "
-                         "operations");
+      where.report.error(
+          where.place(doc.Mark()), where.path,
+          fmt::format("a patch document must be a mapping, found {}", describe_node(doc)),
+          "write a partial machine config (strategic merge) or a list of RFC 6902 "
+          "operations");
       ok = false;
       continue;
     }
@@ -246,6 +246,8 @@ std::optional<PatchKind> check_patch_node(const YAML::Node& node, const PatchTex
   return check_documents({node}, where);
 }
 
-std::span<const OwnedKey> owned_keys() { return kOwned; }
+std::span<const OwnedKey> owned_keys() {
+  return kOwned;
+}
 
 }  // namespace spec

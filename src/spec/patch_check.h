@@ -17,10 +17,10 @@ namespace spec {
 
 // Where the patch's own positions land in the reported file.
 struct PatchText {
-  Reporter report;           // names the file diagnostics point into
-  std::string path;          // YAML path prefix for diagnostics ("patches.all[0].inline"); may be ""
-  int line_offset = 0;       // added to a patch line (0-based) to get the file's 0-based line
-  int column_offset = 0;     // likewise for columns
+  Reporter report;        // names the file diagnostics point into
+  std::string path;       // YAML path prefix for diagnostics ("patches.all[0].inline"); may be ""
+  int line_offset = 0;    // added to a patch line (0-based) to get the file's 0-based line
+  int column_offset = 0;  // likewise for columns
   std::optional<Place> fixed;  // set when positions cannot be mapped: report everything here
   // The patch text's last line (0-based) and its length: an error at the end of the text is
   // shown there, not on the line after the patch. -1 = no clamping.

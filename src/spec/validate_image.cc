@@ -71,13 +71,13 @@ void check_image(const Image& image, const Checker& check) {
                   "e.g. https://factory.talos.dev");
     }
   }
-  if (check.has("image.platform") &&
-      std::find(std::begin(kPlatforms), std::end(kPlatforms), image.platform) ==
-          std::end(kPlatforms)) {
+  if (check.has("image.platform") && std::find(std::begin(kPlatforms), std::end(kPlatforms),
+                                               image.platform) == std::end(kPlatforms)) {
     const std::optional<std::string> guess = did_you_mean(image.platform, kPlatforms);
     check.error("image.platform", fmt::format("unsupported platform \"{}\"", image.platform),
-                guess ? fmt::format("did you mean \"{}\"?", *guess)
-                      : "use nocloud (config from cloud-init) or metal (config pushed over the API)");
+                guess
+                    ? fmt::format("did you mean \"{}\"?", *guess)
+                    : "use nocloud (config from cloud-init) or metal (config pushed over the API)");
   }
   check_extensions(image, check);
 }

@@ -60,8 +60,7 @@ std::optional<Cidr> check_node_network(const Cluster& c, const Checker& check) {
   return net;
 }
 
-void check_network_details(const Cluster& c, const std::optional<Cidr>& net,
-                           const Checker& check) {
+void check_network_details(const Cluster& c, const std::optional<Cidr>& net, const Checker& check) {
   if (check.has("network.gateway")) {
     if (auto gw = check_ipv4("network.gateway", c.network.gateway, check)) {
       check_in_network("network.gateway", *gw, net, check);
@@ -70,11 +69,13 @@ void check_network_details(const Cluster& c, const std::optional<Cidr>& net,
   for (size_t i = 0; i < c.network.nameservers.size(); ++i) {
     check_ipv4(fmt::format("network.nameservers[{}]", i), c.network.nameservers[i], check);
   }
-  if (c.network.mtu && check.has("network.mtu") && (*c.network.mtu < 576 || *c.network.mtu > 9216)) {
+  if (c.network.mtu && check.has("network.mtu") &&
+      (*c.network.mtu < 576 || *c.network.mtu > 9216)) {
     check.error("network.mtu", fmt::format("MTU {} is out of range", *c.network.mtu),
                 "use 576 … 9216 (1500 is the Ethernet default)");
   }
-  if (c.network.vlan && check.has("network.vlan") && (*c.network.vlan < 1 || *c.network.vlan > 4094)) {
+  if (c.network.vlan && check.has("network.vlan") &&
+      (*c.network.vlan < 1 || *c.network.vlan > 4094)) {
     check.error("network.vlan", fmt::format("VLAN {} is out of range", *c.network.vlan),
                 "use a VLAN ID 1 … 4094");
   }
@@ -101,8 +102,8 @@ void check_endpoint(const Cluster& c, const Checker& check) {
     if (c.endpoint.find("://") != std::string::npos || c.endpoint.find(':') != std::string::npos) {
       hint = "write only the host; the port goes in cluster.endpointPort";
     }
-    check.error("cluster.endpoint", fmt::format("\"{}\" is not a host name or IPv4 address",
-                                                c.endpoint), hint);
+    check.error("cluster.endpoint",
+                fmt::format("\"{}\" is not a host name or IPv4 address", c.endpoint), hint);
   }
   if (check.has("cluster.endpointPort") && (c.endpoint_port < 1 || c.endpoint_port > 65535)) {
     check.error("cluster.endpointPort", fmt::format("port {} is out of range", c.endpoint_port),
@@ -136,8 +137,8 @@ void check_cluster_subnets(const Cluster& c, const std::optional<Cidr>& net, con
       }
       for (const NamedCidr& other : seen) {
         if (cidr->overlaps(other.cidr)) {
-          const std::string msg = fmt::format("{} overlaps {} ({})", cidr->str(), other.path,
-                                              other.cidr.str());
+          const std::string msg =
+              fmt::format("{} overlaps {} ({})", cidr->str(), other.path, other.cidr.str());
           if (written) {
             check.error(path, msg, "pick a range that no other network uses");
           } else {

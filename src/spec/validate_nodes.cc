@@ -17,7 +17,9 @@ constexpr std::string_view kPveNodeFirst =
 constexpr std::string_view kPveNodeRest =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
 
-std::string node_path(size_t i, std::string_view key) { return fmt::format("nodes[{}].{}", i, key); }
+std::string node_path(size_t i, std::string_view key) {
+  return fmt::format("nodes[{}].{}", i, key);
+}
 
 // Remembers the first node using each value; reports later uses.
 class UniqueValues {
@@ -54,11 +56,11 @@ void check_names(const Cluster& c, const Checker& check) {
       continue;
     }
     if (!is_dns_label(c.nodes[i].name)) {
-      check.error(node_path(i, "name"),
-                  fmt::format("\"{}\" is not a valid node name (it becomes the hostname)",
-                              c.nodes[i].name),
-                  "use lower-case letters, digits and '-', at most 63, starting and ending with a "
-                  "letter or digit, e.g. cp-1");
+      check.error(
+          node_path(i, "name"),
+          fmt::format("\"{}\" is not a valid node name (it becomes the hostname)", c.nodes[i].name),
+          "use lower-case letters, digits and '-', at most 63, starting and ending with a "
+          "letter or digit, e.g. cp-1");
       continue;
     }
     names.add(i, c.nodes[i].name);
@@ -91,18 +93,20 @@ void check_control_planes(const Cluster& c, const Checker& check) {
 
 void check_address(const Cluster& c, size_t i, uint32_t ip, const Checker& check) {
   const std::string path = node_path(i, "address");
-  const std::optional<Cidr> net = check.has("network.cidr") ? parse_cidr(c.network.cidr) : std::nullopt;
+  const std::optional<Cidr> net =
+      check.has("network.cidr") ? parse_cidr(c.network.cidr) : std::nullopt;
   if (net && !net->contains(ip)) {
-    check.error(path, fmt::format("{} is outside the node network {}", c.nodes[i].address, net->str()),
+    check.error(path,
+                fmt::format("{} is outside the node network {}", c.nodes[i].address, net->str()),
                 "use an address inside network.cidr");
-  } else if (net && net->prefix < 31 &&
-             (ip == net->network() || ip == net->broadcast())) {
+  } else if (net && net->prefix < 31 && (ip == net->network() || ip == net->broadcast())) {
     check.error(path, fmt::format("{} is the {} address of {}", c.nodes[i].address,
                                   ip == net->network() ? "network" : "broadcast", net->str()));
   }
   if (c.vip && check.has("cluster.vip") && parse_ipv4(*c.vip) == ip) {
-    check.error(path, fmt::format("{} is the cluster VIP (cluster.vip, line {})", c.nodes[i].address,
-                                  check.value_place("cluster.vip").line),
+    check.error(path,
+                fmt::format("{} is the cluster VIP (cluster.vip, line {})", c.nodes[i].address,
+                            check.value_place("cluster.vip").line),
                 "the VIP floats between control planes; give the node its own address");
   }
   if (check.has("network.gateway") && parse_ipv4(c.network.gateway) == ip) {
@@ -145,8 +149,10 @@ void check_vmids(const Cluster& c, const Checker& check) {
 }
 
 void check_placement(const Cluster& c, const Checker& check) {
-  if (check.has("vm.pveNode") && !matches_charset(c.vm_defaults.pve_node, kPveNodeFirst, kPveNodeRest)) {
-    check.error("vm.pveNode", fmt::format("\"{}\" is not a Proxmox node name", c.vm_defaults.pve_node));
+  if (check.has("vm.pveNode") &&
+      !matches_charset(c.vm_defaults.pve_node, kPveNodeFirst, kPveNodeRest)) {
+    check.error("vm.pveNode",
+                fmt::format("\"{}\" is not a Proxmox node name", c.vm_defaults.pve_node));
   }
   for (size_t i = 0; i < c.nodes.size(); ++i) {
     const Node& n = c.nodes[i];

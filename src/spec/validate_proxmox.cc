@@ -41,8 +41,8 @@ std::optional<std::string> normalize_endpoint(std::string_view url, std::string&
   }
   const size_t bracket = rest.rfind(']');
   const size_t colon = rest.rfind(':');
-  const bool has_port = colon != std::string_view::npos &&
-                        (bracket == std::string_view::npos || colon > bracket);
+  const bool has_port =
+      colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket);
   const std::string_view host = has_port ? rest.substr(0, colon) : rest;
   if (host.empty() || host.find_first_of(" \t@") != std::string_view::npos ||
       (has_port && !valid_port(rest.substr(colon + 1)))) {
@@ -113,7 +113,8 @@ void check_trust(ProxmoxConnection& p, const Cluster& c, const Checker& check) {
   const bool ca = check.has("proxmox.caFile");
   const bool fp = check.has("proxmox.fingerprint");
   if (ca && !std::filesystem::exists(c.resolve_path(p.ca_file))) {
-    check.error("proxmox.caFile", fmt::format("CA file {} does not exist", c.resolve_path(p.ca_file)),
+    check.error("proxmox.caFile",
+                fmt::format("CA file {} does not exist", c.resolve_path(p.ca_file)),
                 "paths are relative to the directory of the cluster file");
   }
   if (std::optional<std::string> upper = fp ? normalize_fingerprint(p.fingerprint) : std::nullopt) {
@@ -129,11 +130,10 @@ void check_trust(ProxmoxConnection& p, const Cluster& c, const Checker& check) {
   }
   if (p.insecure_skip_verify && check.has("proxmox.insecureSkipVerify")) {
     if (ca || fp) {
-      check.error("proxmox.insecureSkipVerify",
-                  "insecureSkipVerify contradicts caFile/fingerprint", "remove one of them");
+      check.error("proxmox.insecureSkipVerify", "insecureSkipVerify contradicts caFile/fingerprint",
+                  "remove one of them");
     } else {
-      check.warning("proxmox.insecureSkipVerify",
-                    "the Proxmox certificate will not be verified",
+      check.warning("proxmox.insecureSkipVerify", "the Proxmox certificate will not be verified",
                     "pin it with fingerprint: AA:BB:… instead");
     }
   }

@@ -12,15 +12,17 @@ namespace {
 constexpr const char* kTalosPath = "cluster.talosVersion";
 constexpr const char* kKubernetesPath = "cluster.kubernetesVersion";
 
-std::string minor_name(const TalosRelease& r) { return fmt::format("v{}.{}", r.major, r.minor); }
+std::string minor_name(const TalosRelease& r) {
+  return fmt::format("v{}.{}", r.major, r.minor);
+}
 
 // Returns the parsed version when it is one talforge can generate configs for.
 std::optional<Version> check_talos(Cluster& c, const Checker& check) {
   const std::optional<Version> v = parse_version(c.talos_version);
   if (!v) {
-    check.error(kTalosPath, fmt::format("\"{}\" is not a Talos version", c.talos_version),
-                fmt::format("write vMAJOR.MINOR.PATCH, e.g. {}",
-                            newest_talos_release().newest_patch));
+    check.error(
+        kTalosPath, fmt::format("\"{}\" is not a Talos version", c.talos_version),
+        fmt::format("write vMAJOR.MINOR.PATCH, e.g. {}", newest_talos_release().newest_patch));
     return std::nullopt;
   }
   c.talos_version = "v" + v->str();

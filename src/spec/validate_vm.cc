@@ -24,17 +24,21 @@ constexpr int kMinDiskDocumented = 10;
 
 constexpr std::string_view kStorageFirst = "abcdefghijklmnopqrstuvwxyz";
 constexpr std::string_view kStorageRest = "abcdefghijklmnopqrstuvwxyz0123456789-_.";
-constexpr std::string_view kTagFirst = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+constexpr std::string_view kTagFirst =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 constexpr std::string_view kTagRest =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+.";
-constexpr std::string_view kOldCpuTypes[] = {"kvm64", "kvm32", "qemu64", "qemu32", "486",
-                                             "pentium", "pentium2", "pentium3", "coreduo", "core2duo"};
+constexpr std::string_view kOldCpuTypes[] = {"kvm64",   "kvm32",   "qemu64",   "qemu32",
+                                             "486",     "pentium", "pentium2", "pentium3",
+                                             "coreduo", "core2duo"};
 
-const char* role_name(NodeRole r) { return r == NodeRole::ControlPlane ? "control-plane" : "worker"; }
+const char* role_name(NodeRole r) {
+  return r == NodeRole::ControlPlane ? "control-plane" : "worker";
+}
 
 void check_vm_names(const VmDefaults& vm, const Checker& check) {
-  for (const auto& [path, value] : {std::pair{"vm.storage", &vm.storage},
-                                    std::pair{"vm.isoStorage", &vm.iso_storage}}) {
+  for (const auto& [path, value] :
+       {std::pair{"vm.storage", &vm.storage}, std::pair{"vm.isoStorage", &vm.iso_storage}}) {
     if (check.has(path) && !matches_charset(*value, kStorageFirst, kStorageRest)) {
       check.error(path, fmt::format("\"{}\" is not a Proxmox storage id", *value),
                   "e.g. local-lvm; see Datacenter → Storage");
@@ -45,7 +49,8 @@ void check_vm_names(const VmDefaults& vm, const Checker& check) {
   }
   for (size_t i = 0; i < vm.tags.size(); ++i) {
     if (!matches_charset(vm.tags[i], kTagFirst, kTagRest)) {
-      check.error(fmt::format("vm.tags[{}]", i), fmt::format("\"{}\" is not a Proxmox tag", vm.tags[i]),
+      check.error(fmt::format("vm.tags[{}]", i),
+                  fmt::format("\"{}\" is not a Proxmox tag", vm.tags[i]),
                   "use letters, digits and _ - + .");
     }
   }
@@ -65,8 +70,8 @@ void check_vlans(const Cluster& c, const Checker& check) {
   if (*vlan < 1 || *vlan > 4094) {
     check.error("vm.vlan", fmt::format("VLAN {} is out of range", *vlan), "use a VLAN ID 1 … 4094");
   } else if (c.network.vlan && check.has("network.vlan") && *c.network.vlan != *vlan) {
-    check.error("vm.vlan", fmt::format("vm.vlan {} differs from network.vlan {}", *vlan,
-                                       *c.network.vlan),
+    check.error("vm.vlan",
+                fmt::format("vm.vlan {} differs from network.vlan {}", *vlan, *c.network.vlan),
                 "set the VLAN once, in network.vlan");
   }
 }
@@ -101,7 +106,8 @@ void check_minimum(const Cluster& c, const Checker& check, const Resource& r, co
   for (size_t i = 0; i < c.nodes.size(); ++i) {
     const Node& n = c.nodes[i];
     const int v = n.*r.field;
-    const bool decoded = check.has(fmt::format("nodes[{}].role", i));  // else the minimum is unknown
+    const bool decoded =
+        check.has(fmt::format("nodes[{}].role", i));  // else the minimum is unknown
     if (!decoded || v >= rule.min_for(n.role) || v < rule.floor) {
       continue;
     }
@@ -131,9 +137,15 @@ void check_minimum(const Cluster& c, const Checker& check, const Resource& r, co
 int memory_min(NodeRole r) {
   return r == NodeRole::ControlPlane ? kMinMemoryControlPlane : kMinMemoryWorker;
 }
-int disk_min(NodeRole) { return kMinDisk; }
-int disk_documented(NodeRole) { return kMinDiskDocumented; }
-int cores_recommended(NodeRole r) { return r == NodeRole::ControlPlane ? 2 : 1; }
+int disk_min(NodeRole) {
+  return kMinDisk;
+}
+int disk_documented(NodeRole) {
+  return kMinDiskDocumented;
+}
+int cores_recommended(NodeRole r) {
+  return r == NodeRole::ControlPlane ? 2 : 1;
+}
 
 }  // namespace
 
@@ -147,8 +159,7 @@ void validate_vm(const Cluster& c, const Checker& check) {
   check_minimum(c, check, disk, {Severity::Error, disk_min, INT_MIN, "Talos minimum"});
   check_minimum(c, check, disk,
                 {Severity::Warning, disk_documented, kMinDisk, "documented Talos minimum"});
-  check_minimum(c, check, cores,
-                {Severity::Warning, cores_recommended, 1, "recommended minimum"});
+  check_minimum(c, check, cores, {Severity::Warning, cores_recommended, 1, "recommended minimum"});
 }
 
 }  // namespace spec

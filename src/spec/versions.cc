@@ -2,8 +2,8 @@
 #include "spec/versions.h"
 
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -80,7 +80,9 @@ std::optional<Version> parse_version(std::string_view text) {
   return v;
 }
 
-std::span<const TalosRelease> talos_releases() { return kReleases; }
+std::span<const TalosRelease> talos_releases() {
+  return kReleases;
+}
 
 const TalosRelease* find_talos_release(const Version& v) {
   for (const TalosRelease& r : kReleases) {
@@ -91,7 +93,11 @@ const TalosRelease* find_talos_release(const Version& v) {
   return nullptr;
 }
 
-const TalosRelease& oldest_talos_release() { return kReleases.front(); }
-const TalosRelease& newest_talos_release() { return kReleases.back(); }
+const TalosRelease& oldest_talos_release() {
+  return kReleases.front();
+}
+const TalosRelease& newest_talos_release() {
+  return kReleases.back();
+}
 
 }  // namespace spec

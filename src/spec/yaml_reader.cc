@@ -19,7 +19,9 @@ std::string join_path(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
 }
 
-bool is_plain(const YAML::Node& node) { return node.IsScalar() && node.Tag() != "!"; }
+bool is_plain(const YAML::Node& node) {
+  return node.IsScalar() && node.Tag() != "!";
+}
 
 std::string join_keys(std::span<const std::string_view> keys) {
   std::string out;
@@ -75,14 +77,17 @@ void record(DecodeContext& ctx, const Field& field) {
 
 std::string describe_node(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
     case YAML::NodeType::Scalar: {
       const std::string& s = node.Scalar();
       const std::string shown = s.size() > 40 ? s.substr(0, 37) + "..." : s;
       return fmt::format("{}\"{}\"", node.Tag() == "!" ? "the string " : "", shown);
     }
-    default: return "an empty value";
+    default:
+      return "an empty value";
   }
 }
 
@@ -90,8 +95,9 @@ MapReader::MapReader(DecodeContext& ctx, const Field& field,
                      std::span<const std::string_view> allowed)
     : ctx_(&ctx), field_(field) {
   if (!field.node.IsMap()) {
-    ctx.report.error(field.value, field.path,
-                     fmt::format("expected a mapping of keys, found {}", describe_node(field.node)));
+    ctx.report.error(
+        field.value, field.path,
+        fmt::format("expected a mapping of keys, found {}", describe_node(field.node)));
     return;
   }
   is_map_ = true;
@@ -102,8 +108,9 @@ void MapReader::scan(std::span<const std::string_view> allowed) {
   for (const auto& kv : field_.node) {
     const Place key_place = place_of(kv.first.Mark());
     if (!kv.first.IsScalar()) {
-      ctx_->report.error(key_place, field_.path,
-                         fmt::format("a key must be plain text, found {}", describe_node(kv.first)));
+      ctx_->report.error(
+          key_place, field_.path,
+          fmt::format("a key must be plain text, found {}", describe_node(kv.first)));
       continue;
     }
     const std::string& key = kv.first.Scalar();
@@ -111,10 +118,10 @@ void MapReader::scan(std::span<const std::string_view> allowed) {
     const auto dup = std::find_if(entries_.begin(), entries_.end(),
                                   [&](const auto& e) { return e.first == key; });
     if (dup != entries_.end()) {
-      ctx_->report.error(key_place, path,
-                         fmt::format("duplicate key \"{}\" (first on line {})", key,
-                                     dup->second.key.line),
-                         "remove one of them");
+      ctx_->report.error(
+          key_place, path,
+          fmt::format("duplicate key \"{}\" (first on line {})", key, dup->second.key.line),
+          "remove one of them");
       continue;
     }
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
@@ -205,8 +212,7 @@ std::optional<int64_t> read_int(DecodeContext& ctx, const Field& field) {
 std::optional<bool> read_bool(DecodeContext& ctx, const Field& field) {
   if (is_plain(field.node)) {
     const std::string& s = field.node.Scalar();
-    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" ||
-        s == "FALSE") {
+    if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE") {
       record(ctx, field);
       return s[0] == 't' || s[0] == 'T';
     }
@@ -324,8 +330,8 @@ void report_not_one_of(DecodeContext& ctx, const Field& field, const std::string
   if (std::optional<std::string> guess = did_you_mean(value, allowed)) {
     hint = fmt::format("did you mean \"{}\"?", *guess);
   }
-  ctx.report.error(field.value, field.path,
-                   fmt::format("\"{}\" is not a valid value here", value), hint);
+  ctx.report.error(field.value, field.path, fmt::format("\"{}\" is not a valid value here", value),
+                   hint);
 }
 
 }  // namespace spec

@@ -66,23 +66,24 @@ class Mutator {
         t.insert(p, 1, kPunct[next(static_cast<uint32_t>(kPunct.size()))]);
         break;
       default:  // swap a line with the next one
-        {
-          const size_t a = line_start(t, p);
-          const size_t b = t.find('\n', a);
-          const size_t c = b == std::string::npos ? std::string::npos : t.find('\n', b + 1);
-          if (c != std::string::npos) {
-            const std::string first = t.substr(a, b - a), second = t.substr(b + 1, c - b - 1);
-            t.replace(a, c - a, second + "\n" + first);
-          }
+      {
+        const size_t a = line_start(t, p);
+        const size_t b = t.find('\n', a);
+        const size_t c = b == std::string::npos ? std::string::npos : t.find('\n', b + 1);
+        if (c != std::string::npos) {
+          const std::string first = t.substr(a, b - a), second = t.substr(b + 1, c - b - 1);
+          t.replace(a, c - a, second + "\n" + first);
         }
-        break;
+      } break;
     }
   }
 
   std::mt19937 rng_;
 };
 
-size_t count_lines(const std::string& t) { return static_cast<size_t>(std::count(t.begin(), t.end(), '\n')) + 1; }
+size_t count_lines(const std::string& t) {
+  return static_cast<size_t>(std::count(t.begin(), t.end(), '\n')) + 1;
+}
 
 void fuzz(uint32_t seed, int cases) {
   const std::string homelab_path = testing_paths::source("examples/homelab.yaml");
@@ -96,7 +97,8 @@ void fuzz(uint32_t seed, int cases) {
     const std::string name = use_homelab ? homelab_path : "cluster.yaml";
     const Loaded loaded = load_text(name, text);
     ASSERT_TRUE(loaded.spec.has_value() || has_errors(loaded.diagnostics))
-        << "seed " << seed << " case " << i << ":\n" << text;
+        << "seed " << seed << " case " << i << ":\n"
+        << text;
     ASSERT_EQ(loaded.spec.has_value(), !has_errors(loaded.diagnostics));
     for (const Diagnostic& d : loaded.diagnostics) {
       ASSERT_FALSE(d.message.empty());
@@ -112,10 +114,18 @@ void fuzz(uint32_t seed, int cases) {
   EXPECT_LT(specs, cases);
 }
 
-TEST(SpecFuzz, SurvivesMutatedFilesSeed1) { fuzz(1, 2500); }
-TEST(SpecFuzz, SurvivesMutatedFilesSeed2) { fuzz(2, 2500); }
-TEST(SpecFuzz, SurvivesMutatedFilesSeed3) { fuzz(3, 2500); }
-TEST(SpecFuzz, SurvivesMutatedFilesSeed4) { fuzz(4, 2500); }
+TEST(SpecFuzz, SurvivesMutatedFilesSeed1) {
+  fuzz(1, 2500);
+}
+TEST(SpecFuzz, SurvivesMutatedFilesSeed2) {
+  fuzz(2, 2500);
+}
+TEST(SpecFuzz, SurvivesMutatedFilesSeed3) {
+  fuzz(3, 2500);
+}
+TEST(SpecFuzz, SurvivesMutatedFilesSeed4) {
+  fuzz(4, 2500);
+}
 
 }  // namespace
 }  // namespace spec

@@ -108,7 +108,7 @@ TEST(SpecDefaults, FillsEveryDefaultOfTheMinimalFile) {
 
 TEST(SpecDefaults, KubernetesVersionDefaultsToTheTalosReleaseDefault) {
   const std::pair<const char*, const char*> cases[] = {
-      {"v1.9.0", "1.32.4"},  {"v1.10.9", "1.33.6"}, {"v1.11.2", "1.34.1"},
+      {"v1.9.0", "1.32.4"},   {"v1.10.9", "1.33.6"}, {"v1.11.2", "1.34.1"},
       {"v1.12.11", "1.35.4"}, {"v1.13.9", "1.36.3"}, {"v1.15.0", "1.36.3"}};
   for (auto [talos, k8s] : cases) {
     const Loaded loaded =
@@ -122,8 +122,9 @@ TEST(SpecDefaults, NodeValuesOverrideVmDefaultsAndVlanFollowsTheNetwork) {
   const Loaded loaded = load(with_lines({
       {11, "  vlan: 20"},
       {16, "  {pveNode: pve1, cores: 3, memory: 3GiB, diskSize: 40, storage: fast, tags: [a]}"},
-      {21, "  - {name: w-1, role: worker, address: 127.10.0.21, pveNode: pve2, cores: 8, "
-           "memory: 16384, diskSize: 1TiB, installDisk: /dev/vda}"},
+      {21,
+       "  - {name: w-1, role: worker, address: 127.10.0.21, pveNode: pve2, cores: 8, "
+       "memory: 16384, diskSize: 1TiB, installDisk: /dev/vda}"},
   }));
   ASSERT_TRUE(loaded.ok()) << describe(loaded.diagnostics);
   const Cluster& c = *loaded.spec;
@@ -145,10 +146,11 @@ TEST(SpecLoad, NormalisesVersionsEndpointAndFingerprint) {
   const std::string fp =
       "5c:1e:3a:77:90:ab:cd:ef:01:23:45:67:89:ab:cd:ef:fe:dc:ba:98:76:54:32:10:0f:1e:2d:3c:4b:5a:"
       "69:78";
-  const Loaded loaded = load(with_lines({{5, "  talosVersion: 1.11.6"},
-                                         {6, "  kubernetesVersion: v1.33.0"},
-                                         {13, "  endpoint: https://127.0.0.1/"},
-                                         {14, "  tokenId: a@pve!ci\n  fingerprint: \"" + fp + "\""}}));
+  const Loaded loaded =
+      load(with_lines({{5, "  talosVersion: 1.11.6"},
+                       {6, "  kubernetesVersion: v1.33.0"},
+                       {13, "  endpoint: https://127.0.0.1/"},
+                       {14, "  tokenId: a@pve!ci\n  fingerprint: \"" + fp + "\""}}));
   ASSERT_TRUE(loaded.ok()) << describe(loaded.diagnostics);
   EXPECT_EQ(loaded.spec->talos_version, "v1.11.6");
   EXPECT_EQ(loaded.spec->kubernetes_version, "1.33.0");

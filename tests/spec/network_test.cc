@@ -96,8 +96,8 @@ TEST(SpecNetwork, AcceptsADnsNameAsEndpoint) {
 }
 
 TEST(SpecNetwork, ReportsOutOfRangeMtuVlanAndPort) {
-  const Loaded loaded = load(with_lines({{7, "  endpointPort: 70000"},
-                                         {11, "  mtu: 100\n  vlan: 4095"}}));
+  const Loaded loaded =
+      load(with_lines({{7, "  endpointPort: 70000"}, {11, "  mtu: 100\n  vlan: 4095"}}));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("11:8 error network.mtu: MTU 100 is out of range (use 576 … 9216 "
                           "(1500 is the Ethernet default))",

@@ -31,20 +31,23 @@ TEST(SpecNodes, ReportsDuplicateNodeAddressAtSecondUse) {
 }
 
 TEST(SpecNodes, ReportsDuplicateVmidAtSecondUse) {
-  const Loaded loaded = load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 102}"));
+  const Loaded loaded =
+      load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 102}"));
   EXPECT_THAT(briefs(loaded), ElementsAre("21:59 error nodes[3].vmid: VMID 102 is already used by "
                                           "cp-2 (line 19) (every node needs its own VMID)"));
 }
 
 TEST(SpecNodes, ReportsAddressOutsideTheNodeNetwork) {
-  const Loaded loaded = load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.1.21, vmid: 201}"));
+  const Loaded loaded =
+      load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.1.21, vmid: 201}"));
   EXPECT_THAT(briefs(loaded), ElementsAre("21:40 error nodes[3].address: 127.10.1.21 is outside "
                                           "the node network 127.10.0.0/24 (use an address inside "
                                           "network.cidr)"));
 }
 
 TEST(SpecNodes, ReportsAddressEqualToTheVip) {
-  const Loaded loaded = load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.10, vmid: 201}"));
+  const Loaded loaded =
+      load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.10, vmid: 201}"));
   EXPECT_THAT(briefs(loaded), ElementsAre("21:40 error nodes[3].address: 127.10.0.10 is the "
                                           "cluster VIP (cluster.vip, line 7) (the VIP floats "
                                           "between control planes; give the node its own "
@@ -52,9 +55,9 @@ TEST(SpecNodes, ReportsAddressEqualToTheVip) {
 }
 
 TEST(SpecNodes, ReportsAddressEqualToTheGatewayOrTheBroadcastAddress) {
-  const Loaded loaded = load(with_lines({
-      {20, "  - {name: cp-3, role: controlplane, address: 127.10.0.1, vmid: 103}"},
-      {21, "  - {name: w-1, role: worker, address: 127.10.0.255, vmid: 201}"}}));
+  const Loaded loaded =
+      load(with_lines({{20, "  - {name: cp-3, role: controlplane, address: 127.10.0.1, vmid: 103}"},
+                       {21, "  - {name: w-1, role: worker, address: 127.10.0.255, vmid: 201}"}}));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("20:47 error nodes[2].address: 127.10.0.1 is the gateway "
                           "(network.gateway)",
@@ -70,7 +73,8 @@ TEST(SpecNodes, ReportsAnInvalidAddress) {
 }
 
 TEST(SpecNodes, ReportsANodeNameThatIsNotAHostname) {
-  const Loaded loaded = load(with_line(21, "  - {name: W_1, role: worker, address: 127.10.0.21, vmid: 201}"));
+  const Loaded loaded =
+      load(with_line(21, "  - {name: W_1, role: worker, address: 127.10.0.21, vmid: 201}"));
   EXPECT_THAT(briefs(loaded), ElementsAre("21:12 error nodes[3].name: \"W_1\" is not a valid node "
                                           "name (it becomes the hostname) (use lower-case "
                                           "letters, digits and '-', at most 63, starting and "
@@ -79,17 +83,19 @@ TEST(SpecNodes, ReportsANodeNameThatIsNotAHostname) {
 
 TEST(SpecNodes, AcceptsA63CharacterNameAndRejects64) {
   const std::string ok(63, 'a');
-  EXPECT_TRUE(load(with_line(21, "  - {name: " + ok + ", role: worker, address: 127.10.0.21}")).ok());
-  const Loaded loaded = load(with_line(21, "  - {name: " + ok + "a, role: worker, address: 127.10.0.21}"));
+  EXPECT_TRUE(
+      load(with_line(21, "  - {name: " + ok + ", role: worker, address: 127.10.0.21}")).ok());
+  const Loaded loaded =
+      load(with_line(21, "  - {name: " + ok + "a, role: worker, address: 127.10.0.21}"));
   ASSERT_EQ(loaded.diagnostics.size(), 1u);
   EXPECT_EQ(loaded.diagnostics[0].column, 12);
   EXPECT_EQ(loaded.diagnostics[0].path, "nodes[3].name");
 }
 
 TEST(SpecNodes, ReportsVmidOutOfRange) {
-  const Loaded loaded = load(with_lines({
-      {20, "  - {name: cp-3, role: controlplane, address: 127.10.0.13, vmid: 1000000000}"},
-      {21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 99}"}}));
+  const Loaded loaded = load(with_lines(
+      {{20, "  - {name: cp-3, role: controlplane, address: 127.10.0.13, vmid: 1000000000}"},
+       {21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 99}"}}));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("20:66 error nodes[2].vmid: VMID 1000000000 is out of range (Proxmox "
                           "VMIDs are 100 … 999999999)",
@@ -98,16 +104,18 @@ TEST(SpecNodes, ReportsVmidOutOfRange) {
 }
 
 TEST(SpecNodes, AcceptsVmidBounds) {
-  EXPECT_TRUE(load(with_lines({
-      {20, "  - {name: cp-3, role: controlplane, address: 127.10.0.13, vmid: 999999999}"},
-      {21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 100}"}})).ok());
+  EXPECT_TRUE(
+      load(with_lines(
+               {{20, "  - {name: cp-3, role: controlplane, address: 127.10.0.13, vmid: 999999999}"},
+                {21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 100}"}}))
+          .ok());
 }
 
 TEST(SpecNodes, RefusesAClusterWithoutControlPlane) {
-  const Loaded loaded = load(with_lines({
-      {18, "  - {name: w-0, role: worker, address: 127.10.0.11}"},
-      {19, "  # none"},
-      {20, "  # none"}}));
+  const Loaded loaded =
+      load(with_lines({{18, "  - {name: w-0, role: worker, address: 127.10.0.11}"},
+                       {19, "  # none"},
+                       {20, "  # none"}}));
   EXPECT_THAT(briefs(loaded), ElementsAre("18:3 error nodes: the cluster has no control-plane node "
                                           "(give at least one node role: controlplane (three for "
                                           "high availability))"));
@@ -130,25 +138,28 @@ TEST(SpecNodes, WarnsWhenNothingCanRunWorkloads) {
 }
 
 TEST(SpecNodes, ReportsANodeWithoutProxmoxNode) {
-  const Loaded loaded = load(with_lines({
-      {16, "  storage: local-lvm"},
-      {18, "  - {name: cp-1, role: controlplane, address: 127.10.0.11, pveNode: pve2}"},
-      {19, "  - {name: cp-2, role: controlplane, address: 127.10.0.12, pveNode: pve2}"},
-      {20, "  - {name: cp-3, role: controlplane, address: 127.10.0.13, pveNode: pve2}"}}));
+  const Loaded loaded = load(with_lines(
+      {{16, "  storage: local-lvm"},
+       {18, "  - {name: cp-1, role: controlplane, address: 127.10.0.11, pveNode: pve2}"},
+       {19, "  - {name: cp-2, role: controlplane, address: 127.10.0.12, pveNode: pve2}"},
+       {20, "  - {name: cp-3, role: controlplane, address: 127.10.0.13, pveNode: pve2}"}}));
   EXPECT_THAT(briefs(loaded), ElementsAre("21:5 error nodes[3]: node w-1 has no Proxmox node to "
                                           "run on (set pveNode on the node, or vm.pveNode for all "
                                           "nodes)"));
 }
 
 TEST(SpecNodes, ReportsAnInstallDiskThatIsNotADevice) {
-  const Loaded loaded = load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, installDisk: sda}"));
-  EXPECT_THAT(briefs(loaded), ElementsAre("21:66 error nodes[3].installDisk: \"sda\" is not a device "
-                                          "path (e.g. /dev/sda (SCSI, the Proxmox default) or "
-                                          "/dev/vda (VirtIO block))"));
+  const Loaded loaded =
+      load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, installDisk: sda}"));
+  EXPECT_THAT(briefs(loaded),
+              ElementsAre("21:66 error nodes[3].installDisk: \"sda\" is not a device "
+                          "path (e.g. /dev/sda (SCSI, the Proxmox default) or "
+                          "/dev/vda (VirtIO block))"));
 }
 
 TEST(SpecNodes, ReportsAnEmptyNodeList) {
-  const Loaded loaded = load(with_lines({{17, "nodes: []"}, {18, "#"}, {19, "#"}, {20, "#"}, {21, "#"}}));
+  const Loaded loaded =
+      load(with_lines({{17, "nodes: []"}, {18, "#"}, {19, "#"}, {20, "#"}, {21, "#"}}));
   EXPECT_THAT(briefs(loaded), ElementsAre("17:8 error nodes: the cluster has no control-plane node "
                                           "(give at least one node role: controlplane (three for "
                                           "high availability))"));

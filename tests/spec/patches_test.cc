@@ -1,11 +1,10 @@
 // Config patches: files read relative to cluster.yaml, inline text and mappings, parse errors
 // placed in the file they are in, owned keys, RFC 6902 operations; and the Cilium manifest.
-#include "spec/patch_check.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "spec/load.h"
+#include "spec/patch_check.h"
 #include "support.h"
 
 namespace spec {
@@ -38,8 +37,9 @@ TEST(SpecPatches, ReportsAMissingPatchFileAtItsFileKey) {
 TEST(SpecPatches, ReadsPatchFilesRelativeToTheClusterFile) {
   TempDir dir;
   const std::string path = dir.write("patches/cp.yaml", "machine:\n  sysctls:\n    a.b: \"1\"\n");
-  const Loaded loaded = load_text(dir.file("cluster.yaml"),
-                                  with_patches("patches:\n  controlPlane:\n    - file: patches/cp.yaml"));
+  const Loaded loaded =
+      load_text(dir.file("cluster.yaml"),
+                with_patches("patches:\n  controlPlane:\n    - file: patches/cp.yaml"));
   ASSERT_TRUE(loaded.ok()) << spec_test::describe(loaded.diagnostics);
   ASSERT_EQ(loaded.spec->patches.control_plane.size(), 1u);
   const Patch& p = loaded.spec->patches.control_plane[0];
@@ -56,15 +56,16 @@ TEST(SpecPatches, ReportsAPatchFileSyntaxErrorInThatFile) {
   ASSERT_EQ(loaded.diagnostics.size(), 1u);
   const Diagnostic& d = loaded.diagnostics[0];
   EXPECT_EQ(d.file, path);
-  EXPECT_EQ(brief(d), "2:17 error : the patch does not parse: end of map flow not found (a patch "
-                      "is YAML or JSON: a partial machine config or RFC 6902 operations)");
+  EXPECT_EQ(brief(d),
+            "2:17 error : the patch does not parse: end of map flow not found (a patch "
+            "is YAML or JSON: a partial machine config or RFC 6902 operations)");
   EXPECT_EQ(d.source_line, "  sysctls: {a: 1");
 }
 
 TEST(SpecPatches, WarnsAboutOwnedKeysInAPatchFileAtTheirPlaceThere) {
   TempDir dir;
-  const std::string path =
-      dir.write("owned.yaml", "machine:\n  network:\n    hostname: x\ncluster:\n  clusterName: y\n");
+  const std::string path = dir.write(
+      "owned.yaml", "machine:\n  network:\n    hostname: x\ncluster:\n  clusterName: y\n");
   const Loaded loaded =
       load_text(dir.file("cluster.yaml"), with_patches("patches:\n  all:\n    - file: owned.yaml"));
   EXPECT_TRUE(loaded.ok());
@@ -107,8 +108,9 @@ TEST(SpecPatches, WarnsAboutOwnedKeysInsideALiteralBlockAtTheirPlace) {
 TEST(SpecPatches, WarnsAboutOwnedKeysInAnInlineMappingAtTheirPlace) {
   const Loaded loaded = load_text(
       "cluster.yaml",
-      with_line(21, "  - name: w-1\n    role: worker\n    address: 127.10.0.21\n    patches:\n"
-                    "      - inline: {cluster: {network: {cni: {name: flannel}}}}"));
+      with_line(21,
+                "  - name: w-1\n    role: worker\n    address: 127.10.0.21\n    patches:\n"
+                "      - inline: {cluster: {network: {cni: {name: flannel}}}}"));
   EXPECT_TRUE(loaded.ok());
   EXPECT_THAT(briefs(loaded),
               ElementsAre("25:38 warning nodes[3].patches[0].inline.cluster.network.cni: the "
@@ -121,15 +123,18 @@ TEST(SpecPatches, WarnsAboutOwnedKeysInAnInlineMappingAtTheirPlace) {
 }
 
 TEST(SpecPatches, AcceptsJson6902ForTalosBefore112AndChecksOperations) {
-  const Loaded ok = load_text("cluster.yaml", with_patches(
-      "patches:\n  all:\n    - inline: '[{\"op\": \"add\", \"path\": \"/machine/sysctls\", "
-      "\"value\": {}}]'"));
+  const Loaded ok = load_text(
+      "cluster.yaml",
+      with_patches(
+          "patches:\n  all:\n    - inline: '[{\"op\": \"add\", \"path\": \"/machine/sysctls\", "
+          "\"value\": {}}]'"));
   ASSERT_TRUE(ok.ok()) << spec_test::describe(ok.diagnostics);
   EXPECT_EQ(ok.spec->patches.all[0].kind, PatchKind::Json6902);
-  const Loaded bad = load_text("cluster.yaml", with_patches(
-      "patches:\n  all:\n    - inline:\n        - {op: insert, path: /machine/x}\n"
-      "        - {op: add, path: /machine/type, value: worker}\n"
-      "        - {op: add, path: /machine/y}"));
+  const Loaded bad = load_text(
+      "cluster.yaml",
+      with_patches("patches:\n  all:\n    - inline:\n        - {op: insert, path: /machine/x}\n"
+                   "        - {op: add, path: /machine/type, value: worker}\n"
+                   "        - {op: add, path: /machine/y}"));
   EXPECT_THAT(briefs(bad),
               ElementsAre("20:16 error patches.all[0].inline[0].op: unknown RFC 6902 operation "
                           "\"insert\" (use add, remove, replace, move, copy or test)",
@@ -141,11 +146,14 @@ TEST(SpecPatches, AcceptsJson6902ForTalosBefore112AndChecksOperations) {
 }
 
 TEST(SpecPatches, RefusesJson6902ForMultiDocumentConfigsOfTalos112) {
-  const Loaded loaded = load_text("cluster.yaml", with_lines({
-      {5, "  talosVersion: v1.12.11"},
-      {6, "  kubernetesVersion: 1.35.4"},
-      {16, "  pveNode: pve1\npatches:\n  all:\n    - inline: '[{\"op\": \"remove\", \"path\": "
-           "\"/machine/x\"}]'"}}));
+  const Loaded loaded = load_text(
+      "cluster.yaml",
+      with_lines(
+          {{5, "  talosVersion: v1.12.11"},
+           {6, "  kubernetesVersion: 1.35.4"},
+           {16,
+            "  pveNode: pve1\npatches:\n  all:\n    - inline: '[{\"op\": \"remove\", \"path\": "
+            "\"/machine/x\"}]'"}}));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("19:7 error patches.all[0]: RFC 6902 patches cannot apply to Talos "
                           "v1.12+ configs, which have several documents (write the change as a "
@@ -153,15 +161,18 @@ TEST(SpecPatches, RefusesJson6902ForMultiDocumentConfigsOfTalos112) {
 }
 
 TEST(SpecPatches, RefusesAPatchThatIsNeitherKind) {
-  EXPECT_THAT(briefs(load_text("cluster.yaml", with_patches("patches:\n  all:\n    - inline: hello"))),
-              ElementsAre("19:15 error patches.all[0].inline: a patch document must be a "
-                          "mapping, found \"hello\" (write a partial machine config (strategic "
-                          "merge) or a list of RFC 6902 operations)"));
-  EXPECT_THAT(briefs(load_text("cluster.yaml", with_patches("patches:\n  all:\n    - patches/x.yaml"))),
-              ElementsAre("19:7 error patches.all[0]: expected a patch, found \"patches/x.yaml\" "
-                          "(write \"- file: patches/x.yaml\" or \"- inline: {machine: …}\")"));
-  EXPECT_THAT(briefs(load_text("cluster.yaml", with_patches(
-                  "patches:\n  all:\n    - {file: a.yaml, inline: {machine: {}}}"))),
+  EXPECT_THAT(
+      briefs(load_text("cluster.yaml", with_patches("patches:\n  all:\n    - inline: hello"))),
+      ElementsAre("19:15 error patches.all[0].inline: a patch document must be a "
+                  "mapping, found \"hello\" (write a partial machine config (strategic "
+                  "merge) or a list of RFC 6902 operations)"));
+  EXPECT_THAT(
+      briefs(load_text("cluster.yaml", with_patches("patches:\n  all:\n    - patches/x.yaml"))),
+      ElementsAre("19:7 error patches.all[0]: expected a patch, found \"patches/x.yaml\" "
+                  "(write \"- file: patches/x.yaml\" or \"- inline: {machine: …}\")"));
+  EXPECT_THAT(briefs(load_text(
+                  "cluster.yaml",
+                  with_patches("patches:\n  all:\n    - {file: a.yaml, inline: {machine: {}}}"))),
               ElementsAre("19:7 error patches.all[0]: a patch has either \"file\" or \"inline\", "
                           "not both (split it into two list items)"));
 }
@@ -171,16 +182,16 @@ TEST(SpecPatchCheck, OwnsTheSecretsAndIdentityKeys) {
   for (const OwnedKey& k : owned_keys()) {
     paths.emplace_back(k.path);
   }
-  EXPECT_THAT(paths, ::testing::IsSupersetOf({"machine.type", "machine.token", "machine.ca",
-                                              "cluster.ca", "cluster.id", "cluster.secret",
-                                              "cluster.token", "cluster.secretboxEncryptionSecret",
-                                              "cluster.aggregatorCA", "cluster.serviceAccount",
-                                              "cluster.etcd.ca", "cluster.controlPlane.endpoint",
-                                              "machine.network.hostname"}));
+  EXPECT_THAT(paths, ::testing::IsSupersetOf(
+                         {"machine.type", "machine.token", "machine.ca", "cluster.ca", "cluster.id",
+                          "cluster.secret", "cluster.token", "cluster.secretboxEncryptionSecret",
+                          "cluster.aggregatorCA", "cluster.serviceAccount", "cluster.etcd.ca",
+                          "cluster.controlPlane.endpoint", "machine.network.hostname"}));
 }
 
 TEST(SpecCilium, RefusesManifestInstallWithoutAFile) {
-  const Loaded loaded = load_text("cluster.yaml", with_patches("cni:\n  cilium: {install: manifest}"));
+  const Loaded loaded =
+      load_text("cluster.yaml", with_patches("cni:\n  cilium: {install: manifest}"));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("18:21 error cni.cilium.install: install: manifest needs manifestFile, "
                           "the Cilium manifest to install (render one with `helm template cilium "
@@ -191,15 +202,17 @@ TEST(SpecCilium, RefusesManifestInstallWithoutAFile) {
 TEST(SpecCilium, ReadsTheManifestFileAndReportsAMissingOneAtItsKey) {
   TempDir dir;
   dir.write("cilium.yaml", "apiVersion: v1\nkind: Namespace\n");
-  const Loaded loaded = load_text(dir.file("cluster.yaml"), with_patches(
-      "cni:\n  cilium:\n    version: v1.17.0\n    install: manifest\n    manifestFile: cilium.yaml"));
+  const Loaded loaded = load_text(dir.file("cluster.yaml"),
+                                  with_patches("cni:\n  cilium:\n    version: v1.17.0\n    "
+                                               "install: manifest\n    manifestFile: cilium.yaml"));
   ASSERT_TRUE(loaded.ok()) << spec_test::describe(loaded.diagnostics);
   EXPECT_EQ(loaded.spec->cilium.install, CiliumInstall::Manifest);
   EXPECT_EQ(loaded.spec->cilium.version, "1.17.0");
   EXPECT_EQ(loaded.spec->cilium.manifest_file, "cilium.yaml");
   EXPECT_EQ(loaded.spec->cilium.manifest_contents, "apiVersion: v1\nkind: Namespace\n");
-  const Loaded missing = load_text(dir.file("cluster.yaml"), with_patches(
-      "cni:\n  cilium:\n    install: manifest\n    manifestFile: nope.yaml"));
+  const Loaded missing = load_text(
+      dir.file("cluster.yaml"),
+      with_patches("cni:\n  cilium:\n    install: manifest\n    manifestFile: nope.yaml"));
   EXPECT_THAT(briefs(missing),
               ElementsAre("20:5 error cni.cilium.manifestFile: Cilium manifest: cannot read " +
                           dir.file("nope.yaml") +

@@ -15,7 +15,8 @@ using spec_test::with_lines;
 using ::testing::ElementsAre;
 
 const std::string kFingerprint =
-    "5C:1E:3A:77:90:AB:CD:EF:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10:0F:1E:2D:3C:4B:5A:69:78";
+    "5C:1E:3A:77:90:AB:CD:EF:01:23:45:67:89:AB:CD:EF:FE:DC:BA:98:76:54:32:10:0F:1E:2D:3C:4B:5A:69:"
+    "78";
 
 TEST(SpecProxmox, RefusesPlainHttpAndApiPaths) {
   EXPECT_THAT(briefs(load(with_line(13, "  endpoint: http://127.0.0.1:8006"))),
@@ -68,21 +69,24 @@ TEST(SpecProxmox, RefusesASecretWrittenWhereItsVariableNameBelongs) {
 
 TEST(SpecProxmox, RefusesAMalformedFingerprint) {
   const std::string short_fp = kFingerprint.substr(3);
-  EXPECT_THAT(briefs(load(with_line(14, "  tokenId: talforge@pve!ci\n  fingerprint: \"" + short_fp + "\""))),
+  EXPECT_THAT(briefs(load(with_line(
+                  14, "  tokenId: talforge@pve!ci\n  fingerprint: \"" + short_fp + "\""))),
               ElementsAre("15:16 error proxmox.fingerprint: \"" + short_fp +
                           "\" is not a SHA-256 certificate fingerprint (write 32 hex bytes "
                           "separated by ':' (AA:BB:…), as shown under the node's System → "
                           "Certificates)"));
   std::string bad_hex = kFingerprint;
   bad_hex[0] = 'G';
-  EXPECT_FALSE(load(with_line(14, "  tokenId: talforge@pve!ci\n  fingerprint: \"" + bad_hex + "\"")).ok());
+  EXPECT_FALSE(
+      load(with_line(14, "  tokenId: talforge@pve!ci\n  fingerprint: \"" + bad_hex + "\"")).ok());
 }
 
 TEST(SpecProxmox, RefusesTwoTrustSourcesAndWarnsWhenVerificationIsOff) {
   spec_test::TempDir dir;
   dir.write("pve-root-ca.pem", "-----BEGIN CERTIFICATE-----\n");
-  const std::string both = with_line(
-      14, "  tokenId: talforge@pve!ci\n  caFile: pve-root-ca.pem\n  fingerprint: \"" + kFingerprint + "\"");
+  const std::string both =
+      with_line(14, "  tokenId: talforge@pve!ci\n  caFile: pve-root-ca.pem\n  fingerprint: \"" +
+                        kFingerprint + "\"");
   EXPECT_THAT(briefs(load_text(dir.file("cluster.yaml"), both)),
               ElementsAre("16:16 error proxmox.fingerprint: set either caFile or fingerprint, not "
                           "both"));
@@ -98,9 +102,10 @@ TEST(SpecProxmox, RefusesAMissingCaFile) {
   spec_test::TempDir dir;
   const Loaded loaded = load_text(dir.file("cluster.yaml"),
                                   with_line(14, "  tokenId: talforge@pve!ci\n  caFile: ca.pem"));
-  EXPECT_THAT(briefs(loaded), ElementsAre("15:11 error proxmox.caFile: CA file " + dir.file("ca.pem") +
-                                          " does not exist (paths are relative to the directory "
-                                          "of the cluster file)"));
+  EXPECT_THAT(briefs(loaded),
+              ElementsAre("15:11 error proxmox.caFile: CA file " + dir.file("ca.pem") +
+                          " does not exist (paths are relative to the directory "
+                          "of the cluster file)"));
 }
 
 }  // namespace

@@ -30,17 +30,20 @@ TEST(SpecSizes, ParsesBinaryUnitsOnly) {
 }
 
 TEST(SpecResources, ReportsControlPlaneMemoryBelowTheTalosMinimum) {
-  const Loaded loaded = load(
-      with_line(18, "  - {name: cp-1, role: controlplane, address: 127.10.0.11, vmid: 101, memory: 1536}"));
+  const Loaded loaded = load(with_line(
+      18, "  - {name: cp-1, role: controlplane, address: 127.10.0.11, vmid: 101, memory: 1536}"));
   EXPECT_THAT(briefs(loaded), ElementsAre("18:79 error nodes[0].memory: memory 1536 MiB is below "
                                           "the Talos minimum of 2048 MiB for a control-plane "
                                           "node"));
 }
 
 TEST(SpecResources, AcceptsWorkerWithOneGibAndRefusesLess) {
-  EXPECT_TRUE(load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 201, memory: 1GiB}")).ok());
-  const Loaded loaded =
-      load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 201, memory: 512MiB}"));
+  EXPECT_TRUE(
+      load(with_line(
+               21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 201, memory: 1GiB}"))
+          .ok());
+  const Loaded loaded = load(with_line(
+      21, "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 201, memory: 512MiB}"));
   EXPECT_THAT(briefs(loaded), ElementsAre("21:72 error nodes[3].memory: memory 512 MiB is below "
                                           "the Talos minimum of 1024 MiB for a worker node"));
 }
@@ -70,9 +73,11 @@ TEST(SpecResources, RefusesDisksBelowSixGibAndWarnsBelowTen) {
 }
 
 TEST(SpecResources, RefusesZeroCoresAndWarnsAboutOneCoreControlPlanes) {
-  EXPECT_THAT(briefs(load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, cores: 0}"))),
-              ElementsAre("21:60 error nodes[3].cores: cores must be at least 1"));
-  EXPECT_THAT(briefs(load(with_line(18, "  - {name: cp-1, role: controlplane, address: 127.10.0.11, cores: 1}"))),
+  EXPECT_THAT(
+      briefs(load(with_line(21, "  - {name: w-1, role: worker, address: 127.10.0.21, cores: 0}"))),
+      ElementsAre("21:60 error nodes[3].cores: cores must be at least 1"));
+  EXPECT_THAT(briefs(load(with_line(
+                  18, "  - {name: cp-1, role: controlplane, address: 127.10.0.11, cores: 1}"))),
               ElementsAre("18:67 warning nodes[0].cores: cores 1 cores is below the recommended "
                           "minimum of 2 cores for a control-plane node"));
 }
@@ -94,8 +99,8 @@ TEST(SpecResources, RefusesCpuTypesWithoutX8664V2) {
 }
 
 TEST(SpecResources, ReportsBadProxmoxNamesAndTags) {
-  const Loaded loaded =
-      load(with_line(16, "  pveNode: pve_1\n  storage: Local\n  tags: [ok, \"bad tag\"]\n  vlan: 7"));
+  const Loaded loaded = load(
+      with_line(16, "  pveNode: pve_1\n  storage: Local\n  tags: [ok, \"bad tag\"]\n  vlan: 7"));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("17:12 error vm.storage: \"Local\" is not a Proxmox storage id (e.g. "
                           "local-lvm; see Datacenter → Storage)",
@@ -106,8 +111,9 @@ TEST(SpecResources, ReportsBadProxmoxNamesAndTags) {
 
 TEST(SpecResources, RefusesAVmVlanThatContradictsTheNetworkVlan) {
   const Loaded loaded = load(with_lines({{11, "  vlan: 10"}, {16, "  pveNode: pve1\n  vlan: 20"}}));
-  EXPECT_THAT(briefs(loaded), ElementsAre("17:9 error vm.vlan: vm.vlan 20 differs from network.vlan "
-                                          "10 (set the VLAN once, in network.vlan)"));
+  EXPECT_THAT(briefs(loaded),
+              ElementsAre("17:9 error vm.vlan: vm.vlan 20 differs from network.vlan "
+                          "10 (set the VLAN once, in network.vlan)"));
 }
 
 }  // namespace

@@ -1,11 +1,10 @@
 // schema/cluster.schema.json: every example validates against it (with the real jsonschema
 // package), it rejects what the loader rejects structurally, and it lists exactly the keys the
 // loader accepts.
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -41,7 +40,8 @@ TEST(SpecSchema, EveryExampleValidatesAgainstTheSchema) {
 
 TEST(SpecSchema, RejectsUnknownKeysAndMissingRequiredOnes) {
   spec_test::TempDir dir;
-  const std::string typo = dir.write("typo.yaml", spec_test::with_line(5, "  talosVerison: v1.11.6"));
+  const std::string typo =
+      dir.write("typo.yaml", spec_test::with_line(5, "  talosVerison: v1.11.6"));
   const std::string no_role =
       dir.write("no-role.yaml", spec_test::with_line(21, "  - {name: w-1, address: 127.10.0.21}"));
   const std::string ok = dir.write("ok.yaml", spec_test::kBase);
@@ -100,13 +100,15 @@ TEST(SpecSchema, DocumentsTheSameDefaultsAsTheLoader) {
   EXPECT_EQ(vm.at("cpuType").at("default"), c.vm_defaults.cpu_type);
   EXPECT_EQ(vm.at("memory").at("default"), c.vm_defaults.memory_mib);
   EXPECT_EQ(vm.at("diskSize").at("default"), c.vm_defaults.disk_gib);
-  EXPECT_EQ(defs.at("node").at("properties").at("installDisk").at("default"), c.nodes[0].install_disk);
+  EXPECT_EQ(defs.at("node").at("properties").at("installDisk").at("default"),
+            c.nodes[0].install_disk);
   EXPECT_EQ(defs.at("image").at("properties").at("factoryUrl").at("default"), c.image.factory_url);
   EXPECT_EQ(defs.at("image").at("properties").at("platform").at("default"), c.image.platform);
   EXPECT_EQ(defs.at("proxmox").at("properties").at("tokenSecretEnv").at("default"),
             c.proxmox.token_secret_env);
-  EXPECT_EQ(defs.at("cni").at("properties").at("cilium").at("properties").at("version").at("default"),
-            c.cilium.version);
+  EXPECT_EQ(
+      defs.at("cni").at("properties").at("cilium").at("properties").at("version").at("default"),
+      c.cilium.version);
 }
 
 }  // namespace

@@ -143,7 +143,8 @@ TEST(SpecStructure, ReportsARootThatIsNotAMapping) {
 }
 
 TEST(SpecStructure, ReportsWrongApiVersionAndKind) {
-  const Loaded loaded = load(with_lines({{1, "apiVersion: talforge.dev/v2"}, {2, "kind: Clutser"}}));
+  const Loaded loaded =
+      load(with_lines({{1, "apiVersion: talforge.dev/v2"}, {2, "kind: Clutser"}}));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("1:13 error apiVersion: unsupported apiVersion \"talforge.dev/v2\" "
                           "(this talforge reads apiVersion: talforge.dev/v1alpha1)",
@@ -161,11 +162,12 @@ TEST(SpecStructure, QuotesTheSourceLineOfEachDiagnostic) {
 }
 
 TEST(SpecStructure, ReportsEveryProblemAtOnce) {
-  const Loaded loaded = load(with_lines({{4, "  name: Lab"},
-                                         {10, "  gateway: 127.99.0.1"},
-                                         {14, "  tokenId: nobang"},
-                                         {16, "  pveNode: pve1\n  memory: 100"},
-                                         {19, "  - {name: cp-1, role: controlplane, address: 127.10.0.12, vmid: 102}"}}));
+  const Loaded loaded = load(
+      with_lines({{4, "  name: Lab"},
+                  {10, "  gateway: 127.99.0.1"},
+                  {14, "  tokenId: nobang"},
+                  {16, "  pveNode: pve1\n  memory: 100"},
+                  {19, "  - {name: cp-1, role: controlplane, address: 127.10.0.12, vmid: 102}"}}));
   EXPECT_EQ(loaded.diagnostics.size(), 6u) << spec_test::describe(loaded.diagnostics);
 }
 

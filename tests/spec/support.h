@@ -2,11 +2,10 @@
 // single-line edits of it, and a temporary directory for files it references.
 #pragma once
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -19,27 +18,27 @@ namespace spec_test {
 
 // Line numbers are part of the tests' expectations: edit with with_line() so they stay put.
 inline const std::string kBase =
-    "apiVersion: talforge.dev/v1alpha1\n"                                        //  1
-    "kind: Cluster\n"                                                            //  2
-    "cluster:\n"                                                                 //  3
-    "  name: lab\n"                                                              //  4
-    "  talosVersion: v1.11.6\n"                                                  //  5
-    "  kubernetesVersion: 1.34.1\n"                                              //  6
-    "  vip: 127.10.0.10\n"                                                       //  7
-    "network:\n"                                                                 //  8
-    "  cidr: 127.10.0.0/24\n"                                                    //  9
-    "  gateway: 127.10.0.1\n"                                                    // 10
-    "  nameservers: [127.10.0.1]\n"                                              // 11
-    "proxmox:\n"                                                                 // 12
-    "  endpoint: https://127.0.0.1:8006\n"                                       // 13
-    "  tokenId: talforge@pve!ci\n"                                               // 14
-    "vm:\n"                                                                      // 15
-    "  pveNode: pve1\n"                                                          // 16
-    "nodes:\n"                                                                   // 17
-    "  - {name: cp-1, role: controlplane, address: 127.10.0.11, vmid: 101}\n"    // 18
-    "  - {name: cp-2, role: controlplane, address: 127.10.0.12, vmid: 102}\n"    // 19
-    "  - {name: cp-3, role: controlplane, address: 127.10.0.13, vmid: 103}\n"    // 20
-    "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 201}\n";          // 21
+    "apiVersion: talforge.dev/v1alpha1\n"                                      //  1
+    "kind: Cluster\n"                                                          //  2
+    "cluster:\n"                                                               //  3
+    "  name: lab\n"                                                            //  4
+    "  talosVersion: v1.11.6\n"                                                //  5
+    "  kubernetesVersion: 1.34.1\n"                                            //  6
+    "  vip: 127.10.0.10\n"                                                     //  7
+    "network:\n"                                                               //  8
+    "  cidr: 127.10.0.0/24\n"                                                  //  9
+    "  gateway: 127.10.0.1\n"                                                  // 10
+    "  nameservers: [127.10.0.1]\n"                                            // 11
+    "proxmox:\n"                                                               // 12
+    "  endpoint: https://127.0.0.1:8006\n"                                     // 13
+    "  tokenId: talforge@pve!ci\n"                                             // 14
+    "vm:\n"                                                                    // 15
+    "  pveNode: pve1\n"                                                        // 16
+    "nodes:\n"                                                                 // 17
+    "  - {name: cp-1, role: controlplane, address: 127.10.0.11, vmid: 101}\n"  // 18
+    "  - {name: cp-2, role: controlplane, address: 127.10.0.12, vmid: 102}\n"  // 19
+    "  - {name: cp-3, role: controlplane, address: 127.10.0.13, vmid: 103}\n"  // 20
+    "  - {name: w-1, role: worker, address: 127.10.0.21, vmid: 201}\n";        // 21
 
 // kBase with 1-based `line` replaced by `text` (which may hold several lines, shifting the
 // following ones; tests that do so say where the shifted lines land).
@@ -63,7 +62,9 @@ inline std::string with_lines(std::vector<std::pair<int, std::string>> edits) {
   return text;
 }
 
-inline spec::Loaded load(const std::string& text) { return spec::load_text("cluster.yaml", text); }
+inline spec::Loaded load(const std::string& text) {
+  return spec::load_text("cluster.yaml", text);
+}
 
 inline std::string describe(const std::vector<spec::Diagnostic>& ds) {
   std::string out;
@@ -102,8 +103,7 @@ class TempDir {
     while (base.size() > 1 && base.back() == '/') {
       base.pop_back();
     }
-    path_ = base + "/spec-" + std::to_string(::getpid()) + "-" +
-            std::to_string(counter++);
+    path_ = base + "/spec-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     std::filesystem::create_directories(path_);
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
