@@ -36,4 +36,14 @@ inline constexpr std::string_view kNode[] = {"name",        "role",   "address",
                                              "vmid",        "cores",  "memory",  "diskSize",
                                              "installDisk", "patches"};
 
+struct Section {
+  std::string_view name;  // as in a YAML path: "cluster", "nodes[]"
+  std::span<const std::string_view> keys;
+};
+
+inline constexpr Section kSections[] = {
+    {"cluster", kCluster}, {"network", kNetwork}, {"cni.cilium", kCilium}, {"image", kImage},
+    {"proxmox", kProxmox}, {"vm", kVm},           {"nodes[]", kNode},
+};
+
 }  // namespace spec::keys

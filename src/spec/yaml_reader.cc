@@ -8,8 +8,10 @@
 #include <cstdint>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "spec/did_you_mean.h"
+#include "spec/keys.h"
 #include "spec/sizes.h"
 
 namespace spec {
@@ -46,6 +48,16 @@ std::string unknown_key_hint(std::string_view key, std::span<const std::string_v
   }
   if (std::optional<std::string> guess = did_you_mean(key, allowed)) {
     return fmt::format("did you mean \"{}\"?", *guess);
+  }
+  // A key written in the wrong section, e.g. `cidr` at the top level.
+  std::vector<std::string_view> homes;
+  for (const keys::Section& s : keys::kSections) {
+    if (std::find(s.keys.begin(), s.keys.end(), key) != s.keys.end()) {
+      homes.push_back(s.name);
+    }
+  }
+  if (!homes.empty()) {
+    return fmt::format("\"{}\" belongs in {}", key, fmt::join(homes, " or "));
   }
   return "allowed keys: " + join_keys(allowed);
 }

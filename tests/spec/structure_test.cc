@@ -42,6 +42,12 @@ TEST(SpecStructure, ListsAllowedKeysWhenNothingIsClose) {
                           "nodes)"));
 }
 
+TEST(SpecStructure, NamesTheSectionOfAKeyWrittenInTheWrongPlace) {
+  const Loaded loaded = load(with_line(2, "kind: Cluster\nendpoint: 127.10.0.10"));
+  EXPECT_THAT(briefs(loaded), ElementsAre("3:1 error endpoint: unknown key \"endpoint\" at the top "
+                                          "level (\"endpoint\" belongs in cluster or proxmox)"));
+}
+
 TEST(SpecStructure, TellsThatSecretsNeverGoIntoTheFile) {
   const Loaded loaded = load(with_line(14, "  tokenId: talforge@pve!ci\n  tokenSecret: abc"));
   EXPECT_THAT(briefs(loaded),
