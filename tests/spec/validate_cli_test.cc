@@ -23,7 +23,7 @@ size_t entries(const std::string& dir) {
   return n;
 }
 
-TEST(ValidateCli, ExitsZeroOnAValidExampleAndSummarisesIt) {
+TEST(SpecValidateCli, ExitsZeroOnAValidExampleAndSummarisesIt) {
   const std::string file = testing_paths::source("examples/homelab.yaml");
   const testing_process::Run r = testing_process::talforge({"validate", "-f", file});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -33,7 +33,7 @@ TEST(ValidateCli, ExitsZeroOnAValidExampleAndSummarisesIt) {
                        "3 control planes, 2 workers\n");
 }
 
-TEST(ValidateCli, ExitsOneAndPrintsEveryErrorWithLineColumnAndCaret) {
+TEST(SpecValidateCli, ExitsOneAndPrintsEveryErrorWithLineColumnAndCaret) {
   TempDir dir;
   const std::string file = dir.write(
       "cluster.yaml",
@@ -62,7 +62,7 @@ TEST(ValidateCli, ExitsOneAndPrintsEveryErrorWithLineColumnAndCaret) {
   EXPECT_EQ(entries(dir.path()), 1u);               // nothing written next to the file
 }
 
-TEST(ValidateCli, PrintsWarningsAndStillExitsZero) {
+TEST(SpecValidateCli, PrintsWarningsAndStillExitsZero) {
   TempDir dir;
   const std::string file =
       dir.write("cluster.yaml", spec_test::with_line(5, "  talosVersion: v1.15.0"));
@@ -72,7 +72,7 @@ TEST(ValidateCli, PrintsWarningsAndStillExitsZero) {
   EXPECT_THAT(r.out, HasSubstr(": valid: cluster lab, Talos v1.15.0"));
 }
 
-TEST(ValidateCli, PrintsJsonDiagnosticsOnStdout) {
+TEST(SpecValidateCli, PrintsJsonDiagnosticsOnStdout) {
   TempDir dir;
   const std::string file =
       dir.write("cluster.yaml", spec_test::with_line(10, "  gateway: 127.11.0.1"));
@@ -88,7 +88,7 @@ TEST(ValidateCli, PrintsJsonDiagnosticsOnStdout) {
       "hint": "use an address inside network.cidr, or widen network.cidr"}]})"));
 }
 
-TEST(ValidateCli, PrintsValidJsonForAValidFile) {
+TEST(SpecValidateCli, PrintsValidJsonForAValidFile) {
   const testing_process::Run r = testing_process::talforge(
       {"validate", "-f", testing_paths::source("examples/minimal.yaml"), "-o", "json"});
   EXPECT_EQ(r.exit_code, 0);
@@ -96,7 +96,7 @@ TEST(ValidateCli, PrintsValidJsonForAValidFile) {
             nlohmann::json::parse(R"({"valid":true,"diagnostics":[]})"));
 }
 
-TEST(ValidateCli, DefaultsToClusterYamlInTheCurrentDirectory) {
+TEST(SpecValidateCli, DefaultsToClusterYamlInTheCurrentDirectory) {
   TempDir dir;
   const testing_process::Run missing = testing_process::talforge({"validate"}, dir.path());
   EXPECT_EQ(missing.exit_code, 1);
@@ -107,7 +107,7 @@ TEST(ValidateCli, DefaultsToClusterYamlInTheCurrentDirectory) {
   EXPECT_EQ(testing_process::talforge({"validate"}, dir.path()).exit_code, 0);
 }
 
-TEST(ValidateCli, RejectsAnUnknownOutputFormat) {
+TEST(SpecValidateCli, RejectsAnUnknownOutputFormat) {
   const testing_process::Run r = testing_process::talforge({"validate", "-o", "yaml"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("--output"));
