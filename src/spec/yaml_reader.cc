@@ -42,11 +42,13 @@ bool mentions_secret(std::string_view key) {
 }
 
 std::string unknown_key_hint(std::string_view key, std::span<const std::string_view> allowed) {
-  if (mentions_secret(key)) {
+  const std::optional<std::string> guess = did_you_mean(key, allowed);
+  // "tokenSecret: …" is close to tokenSecretEnv, but the fix is not to rename the key.
+  if (mentions_secret(key) && (!guess || *guess == "tokenSecretEnv")) {
     return "cluster.yaml never holds secrets: put the secret in an environment variable and "
            "write that variable's name in proxmox.tokenSecretEnv";
   }
-  if (std::optional<std::string> guess = did_you_mean(key, allowed)) {
+  if (guess) {
     return fmt::format("did you mean \"{}\"?", *guess);
   }
   // A key written in the wrong section, e.g. `cidr` at the top level.

@@ -42,6 +42,13 @@ TEST(SpecStructure, ListsAllowedKeysWhenNothingIsClose) {
                           "nodes)"));
 }
 
+TEST(SpecStructure, SuggestsSecretsFileForAMisspeltSecretsFile) {
+  const Loaded loaded = load(with_line(4, "  name: lab\n  secretFile: s.yaml"));
+  EXPECT_THAT(briefs(loaded),
+              ElementsAre("5:3 error cluster.secretFile: unknown key \"secretFile\" "
+                          "in cluster (did you mean \"secretsFile\"?)"));
+}
+
 TEST(SpecStructure, NamesTheSectionOfAKeyWrittenInTheWrongPlace) {
   const Loaded loaded = load(with_line(2, "kind: Cluster\nendpoint: 127.10.0.10"));
   EXPECT_THAT(briefs(loaded), ElementsAre("3:1 error endpoint: unknown key \"endpoint\" at the top "
