@@ -2,7 +2,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: setup build test demo bench clean format
+.PHONY: setup build test test-sanitize demo bench clean format
 
 setup:
 	bash scripts/setup
@@ -13,8 +13,16 @@ $(BUILD)/build.ninja:
 build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# In CI (CI=true) the parser and config tests also run under ASan/UBSan, in a second build.
 test: build
 	cd $(BUILD) && ctest -j $(JOBS) --output-on-failure --timeout 600
+	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory test-sanitize; fi
+
+test-sanitize: setup
+	cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DTALFORGE_SANITIZE=ON
+	cmake --build $(BUILD)-asan -j $(JOBS) --target spec_test talos_test util_test factory_test
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest -j $(JOBS) --output-on-failure --timeout 900 -R '^(spec|talos|util|factory)\.'
 
 demo: build
 	bash scripts/demo $(BUILD)/talforge
