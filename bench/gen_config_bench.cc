@@ -25,7 +25,7 @@ spec::Cluster large_cluster(int nodes) {
     spec::Node n;
     n.name = fmt::format("node-{}", i);
     n.role = i < 3 ? spec::NodeRole::ControlPlane : spec::NodeRole::Worker;
-    n.address = fmt::format("127.20.{}.{}", 1 + i / 250, 10 + i % 250);
+    n.address = fmt::format("127.20.{}.{}", 1 + i / 200, 10 + i % 200);
     c.nodes.push_back(std::move(n));
   }
   return c;
