@@ -2,8 +2,10 @@
 // catch keeps the module's promise never to throw.
 #include "spec/load.h"
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -39,6 +41,15 @@ std::optional<YAML::Node> parse(std::string_view text, const Reporter& report) {
   return docs[0];
 }
 
+// Reading order: cluster.yaml's problems by line and column, then those inside referenced files.
+void sort_by_position(std::vector<Diagnostic>& diagnostics, const std::string& file_name) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) {
+                     return std::tuple(a.file != file_name, a.file, a.line, a.column) <
+                            std::tuple(b.file != file_name, b.file, b.line, b.column);
+                   });
+}
+
 Loaded load_checked(const std::string& file_name, std::string_view text) {
   Loaded out;
   const Source source(file_name, text);
@@ -53,6 +64,7 @@ Loaded load_checked(const std::string& file_name, std::string_view text) {
   cluster.file = file_name;
   apply_defaults(cluster);
   validate(cluster, Checker(positions, report));
+  sort_by_position(out.diagnostics, file_name);
   if (!has_errors(out.diagnostics)) {
     out.spec = std::move(cluster);
   }

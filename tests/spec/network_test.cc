@@ -13,6 +13,7 @@ using spec_test::load;
 using spec_test::with_line;
 using spec_test::with_lines;
 using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
 
 TEST(SpecNetwork, ReportsGatewayOutsideTheNodeNetwork) {
   const Loaded loaded = load(with_line(10, "  gateway: 127.11.0.1"));
@@ -99,7 +100,7 @@ TEST(SpecNetwork, ReportsOutOfRangeMtuVlanAndPort) {
   const Loaded loaded =
       load(with_lines({{7, "  endpointPort: 70000"}, {11, "  mtu: 100\n  vlan: 4095"}}));
   EXPECT_THAT(briefs(loaded),
-              ElementsAre("11:8 error network.mtu: MTU 100 is out of range (use 576 … 9216 "
+              UnorderedElementsAre("11:8 error network.mtu: MTU 100 is out of range (use 576 … 9216 "
                           "(1500 is the Ethernet default))",
                           "12:9 error network.vlan: VLAN 4095 is out of range (use a VLAN ID 1 … "
                           "4094)",

@@ -14,6 +14,7 @@ using spec_test::load;
 using spec_test::with_line;
 using spec_test::with_lines;
 using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
 
 TEST(SpecSizes, ParsesBinaryUnitsOnly) {
   EXPECT_EQ(parse_mib("4GiB"), 4096);
@@ -102,7 +103,7 @@ TEST(SpecResources, ReportsBadProxmoxNamesAndTags) {
   const Loaded loaded = load(
       with_line(16, "  pveNode: pve_1\n  storage: Local\n  tags: [ok, \"bad tag\"]\n  vlan: 7"));
   EXPECT_THAT(briefs(loaded),
-              ElementsAre("17:12 error vm.storage: \"Local\" is not a Proxmox storage id (e.g. "
+              UnorderedElementsAre("17:12 error vm.storage: \"Local\" is not a Proxmox storage id (e.g. "
                           "local-lvm; see Datacenter → Storage)",
                           "18:14 error vm.tags[1]: \"bad tag\" is not a Proxmox tag (use letters, "
                           "digits and _ - + .)",

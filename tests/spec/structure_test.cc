@@ -15,13 +15,14 @@ using spec_test::load;
 using spec_test::with_line;
 using spec_test::with_lines;
 using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAre;
 
 TEST(SpecStructure, ReportsUnknownKeyWithDidYouMeanAndTheMissingKeyAtItsParent) {
   const Loaded loaded = load(with_line(5, "  talosVerison: v1.11.6"));
   EXPECT_FALSE(loaded.ok());
   EXPECT_FALSE(loaded.spec.has_value());
   EXPECT_THAT(briefs(loaded),
-              ElementsAre("5:3 error cluster.talosVerison: unknown key \"talosVerison\" in "
+              UnorderedElementsAre("5:3 error cluster.talosVerison: unknown key \"talosVerison\" in "
                           "cluster (did you mean \"talosVersion\"?)",
                           "4:3 error cluster.talosVersion: missing required key \"talosVersion\" "
                           "in cluster (e.g. talosVersion: v1.11.6)"));

@@ -33,7 +33,7 @@ TEST(SpecValidateCli, ExitsZeroOnAValidExampleAndSummarisesIt) {
                        "3 control planes, 2 workers\n");
 }
 
-TEST(SpecValidateCli, ExitsOneAndPrintsEveryErrorWithLineColumnAndCaret) {
+TEST(SpecValidateCli, ExitsOneAndPrintsEveryErrorInLineOrderWithLineColumnAndCaret) {
   TempDir dir;
   const std::string file = dir.write(
       "cluster.yaml",
@@ -45,14 +45,14 @@ TEST(SpecValidateCli, ExitsOneAndPrintsEveryErrorWithLineColumnAndCaret) {
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
             file +
-                ":5:3: error: unknown key \"talosVerison\" in cluster (did you mean "
-                "\"talosVersion\"?)\n"
-                "      talosVerison: v1.11.6\n"
-                "      ^\n" +
-                file +
                 ":4:3: error: missing required key \"talosVersion\" in cluster (e.g. "
                 "talosVersion: v1.11.6)\n"
                 "      name: lab\n"
+                "      ^\n" +
+                file +
+                ":5:3: error: unknown key \"talosVerison\" in cluster (did you mean "
+                "\"talosVersion\"?)\n"
+                "      talosVerison: v1.11.6\n"
                 "      ^\n" +
                 file +
                 ":19:47: error: address 127.10.0.11 is already used by cp-1 (line 18) (every "
