@@ -1,8 +1,8 @@
 // Speed of machine-config generation for a large cluster (issue #3 target: 300 nodes < 1 s on
 // one core, < 100 MB RSS). Run with `make bench`.
+#include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
-#include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
 #include "talos/cluster_configs.h"

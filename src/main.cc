@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("talforge"));
   spdlog::set_pattern("%^%l%$ %v");
   app.parse_complete_callback([&] {
-    spdlog::set_level(verbosity >= 2 ? spdlog::level::trace
+    spdlog::set_level(verbosity >= 2   ? spdlog::level::trace
                       : verbosity == 1 ? spdlog::level::debug
                                        : spdlog::level::warn);
   });

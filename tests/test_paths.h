@@ -5,8 +5,14 @@
 
 namespace testing_paths {
 
-inline std::string source(const std::string& rel) { return std::string(TALFORGE_SOURCE_DIR) + "/" + rel; }
-inline std::string shared(const std::string& rel) { return std::string(TALFORGE_SHARED_DIR) + "/" + rel; }
-inline std::string binary() { return TALFORGE_BINARY; }
+inline std::string source(const std::string& rel) {
+  return std::string(TALFORGE_SOURCE_DIR) + "/" + rel;
+}
+inline std::string shared(const std::string& rel) {
+  return std::string(TALFORGE_SHARED_DIR) + "/" + rel;
+}
+inline std::string binary() {
+  return TALFORGE_BINARY;
+}
 
 }  // namespace testing_paths

@@ -31,11 +31,11 @@ std::optional<ClusterInputs> load_cluster_inputs(const std::string& file, Contex
   }
   const std::string bundle_path = cluster->resolve_path(cluster->secrets_file);
   if (!util::file_exists(bundle_path)) {
-    ctx.report(util::Error::not_found(fmt::format("secrets bundle {} does not exist", bundle_path))
-                   .with_hint(fmt::format(
-                       "create it once with `talforge gen secrets -o {}`, or point "
-                       "cluster.secretsFile at the bundle this cluster was made with",
-                       bundle_path)));
+    ctx.report(
+        util::Error::not_found(fmt::format("secrets bundle {} does not exist", bundle_path))
+            .with_hint(fmt::format("create it once with `talforge gen secrets -o {}`, or point "
+                                   "cluster.secretsFile at the bundle this cluster was made with",
+                                   bundle_path)));
     return std::nullopt;
   }
   util::Result<secrets::Bundle> bundle = secrets::load_bundle(bundle_path);

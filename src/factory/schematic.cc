@@ -1,12 +1,11 @@
 // Schematic canonical form and ID.
 #include "factory/schematic.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include "util/yaml_key_order.h"
 #include "util/yaml_load.h"
@@ -74,11 +73,11 @@ Result<void> parse_customization(const Tree& c, Schematic& s) {
   if (!c.is_object()) {
     return Error::invalid_input("customization must be a mapping");
   }
-  RETURN_IF_ERROR(check_keys(c, {"extraKernelArgs", "meta", "systemExtensions", "bootloader",
-                                 "secureboot"},
-                             "customization"));
-  ASSIGN_OR_RETURN(s.extra_kernel_args,
-                   string_list(c.value("extraKernelArgs", Tree()), "customization.extraKernelArgs"));
+  RETURN_IF_ERROR(
+      check_keys(c, {"extraKernelArgs", "meta", "systemExtensions", "bootloader", "secureboot"},
+                 "customization"));
+  ASSIGN_OR_RETURN(s.extra_kernel_args, string_list(c.value("extraKernelArgs", Tree()),
+                                                    "customization.extraKernelArgs"));
   ASSIGN_OR_RETURN(s.meta, parse_meta(c.value("meta", Tree())));
   const Tree ext = c.value("systemExtensions", Tree::object());
   if (!ext.is_object()) {
@@ -90,8 +89,8 @@ Result<void> parse_customization(const Tree& c, Schematic& s) {
                                "customization.systemExtensions.officialExtensions"));
   s.bootloader = c.value("bootloader", "");
   const Tree sb = c.value("secureboot", Tree::object());
-  RETURN_IF_ERROR(check_keys(sb, {"enrollKeys", "includeWellKnownCertificates"},
-                             "customization.secureboot"));
+  RETURN_IF_ERROR(
+      check_keys(sb, {"enrollKeys", "includeWellKnownCertificates"}, "customization.secureboot"));
   s.secureboot_enroll_keys = sb.value("enrollKeys", "");
   s.secureboot_include_well_known_certificates = sb.value("includeWellKnownCertificates", false);
   return {};
@@ -149,8 +148,8 @@ Result<Schematic> parse_schematic(std::string_view text, std::string_view origin
     if (Result<void> r = check_keys(o, {"image", "name", "options"}, "overlay"); !r.ok()) {
       return fail(std::move(r).error());
     }
-    s.overlay = Overlay{o.value("image", ""), o.value("name", ""),
-                        o.value("options", Tree::object())};
+    s.overlay =
+        Overlay{o.value("image", ""), o.value("name", ""), o.value("options", Tree::object())};
   }
   if (Result<void> r = parse_customization(doc.value("customization", Tree()), s); !r.ok()) {
     return fail(std::move(r).error());

@@ -20,8 +20,8 @@ enum class PatchKind { StrategicMerge, Json6902, Auto };
 // One config patch: inline text or a file (path relative to cluster.yaml's directory, already
 // read by the loader so later stages do no file I/O).
 struct Patch {
-  std::string origin;  // "cluster.yaml:42:7" or "patches/cp.yaml", for messages
-  std::string text;    // the patch body (YAML or JSON)
+  std::string origin;                // "cluster.yaml:42:7" or "patches/cp.yaml", for messages
+  std::string text;                  // the patch body (YAML or JSON)
   PatchKind kind = PatchKind::Auto;  // as the loader detected it (talos.md §5 detection order)
 };
 
@@ -42,7 +42,8 @@ struct Cilium {
 
 struct Image {
   std::string factory_url{kDefaultFactoryUrl};
-  std::vector<std::string> extensions;  // official extension names, e.g. siderolabs/qemu-guest-agent
+  std::vector<std::string>
+      extensions;  // official extension names, e.g. siderolabs/qemu-guest-agent
   std::vector<std::string> extra_kernel_args;
   BootMethod boot = BootMethod::Iso;
   std::string platform{kDefaultPlatform};  // installer/boot asset platform: nocloud | metal
@@ -55,10 +56,10 @@ struct Patches {
 };
 
 struct ProxmoxConnection {
-  std::string endpoint;          // https://host:8006 (the loader adds :8006 when omitted)
-  std::string token_id;          // user@realm!tokenname
+  std::string endpoint;  // https://host:8006 (the loader adds :8006 when omitted)
+  std::string token_id;  // user@realm!tokenname
   std::string token_secret_env{kDefaultTokenSecretEnv};  // NAME of the env var with the secret
-  std::string ca_file;  // as written; resolve with Cluster::resolve_path
+  std::string ca_file;      // as written; resolve with Cluster::resolve_path
   std::string fingerprint;  // SHA-256, AA:BB:… form, upper case (normalised by the loader)
   bool insecure_skip_verify = false;
 };
@@ -79,10 +80,10 @@ struct VmDefaults {
 struct Node {
   std::string name;
   NodeRole role = NodeRole::Worker;
-  std::string address;  // IPv4 without prefix
+  std::string address;      // IPv4 without prefix
   std::string pve_node;     // filled from VmDefaults when not set
   std::optional<int> vmid;  // unset: allocated from Proxmox at apply time
-  int cores = 0;  // filled from VmDefaults when not set
+  int cores = 0;            // filled from VmDefaults when not set
   int memory_mib = 0;
   int disk_gib = 0;
   std::string install_disk{kDefaultInstallDisk};

@@ -11,8 +11,8 @@ enum class Severity { Error, Warning };
 struct Diagnostic {
   Severity severity = Severity::Error;
   std::string file;
-  int line = 0;    // 1-based; 0 when the problem has no single place (e.g. a missing key)
-  int column = 0;  // 1-based
+  int line = 0;      // 1-based; 0 when the problem has no single place (e.g. a missing key)
+  int column = 0;    // 1-based
   std::string path;  // YAML path such as nodes[1].address
   std::string message;
   std::string hint;

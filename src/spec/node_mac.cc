@@ -1,9 +1,8 @@
 // Deterministic node MAC addresses.
 #include "spec/node_mac.h"
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 namespace spec {
 

@@ -21,14 +21,16 @@ Tree service_account() {
 }
 
 Tree cluster_role_binding() {
-  return {{"apiVersion", "rbac.authorization.k8s.io/v1"},
-          {"kind", "ClusterRoleBinding"},
-          {"metadata", {{"name", kName}}},
-          {"roleRef",
-           {{"apiGroup", "rbac.authorization.k8s.io"}, {"kind", "ClusterRole"},
-            {"name", "cluster-admin"}}},
-          {"subjects",
-           Tree::array({{{"kind", "ServiceAccount"}, {"name", kName}, {"namespace", kNamespace}}})}};
+  return {
+      {"apiVersion", "rbac.authorization.k8s.io/v1"},
+      {"kind", "ClusterRoleBinding"},
+      {"metadata", {{"name", kName}}},
+      {"roleRef",
+       {{"apiGroup", "rbac.authorization.k8s.io"},
+        {"kind", "ClusterRole"},
+        {"name", "cluster-admin"}}},
+      {"subjects",
+       Tree::array({{{"kind", "ServiceAccount"}, {"name", kName}, {"namespace", kNamespace}}})}};
 }
 
 std::string install_command(const std::string& version) {
@@ -66,19 +68,16 @@ Tree install_job(const std::string& version) {
            Tree::array({{{"matchExpressions",
                           Tree::array({{{"key", "node-role.kubernetes.io/control-plane"},
                                         {"operator", "Exists"}}})}}})}}}}}};
-  Tree pod_spec = {{"restartPolicy", "OnFailure"},
-                   {"tolerations", Tree::array({{{"operator", "Exists"}}})},
-                   {"affinity", affinity},
-                   {"hostNetwork", true},
-                   {"serviceAccountName", kName},
-                   {"containers", Tree::array({install_container(version)})}};
+  Tree pod_spec = {
+      {"restartPolicy", "OnFailure"}, {"tolerations", Tree::array({{{"operator", "Exists"}}})},
+      {"affinity", affinity},         {"hostNetwork", true},
+      {"serviceAccountName", kName},  {"containers", Tree::array({install_container(version)})}};
   return {{"apiVersion", "batch/v1"},
           {"kind", "Job"},
           {"metadata", {{"name", kName}, {"namespace", kNamespace}}},
           {"spec",
            {{"backoffLimit", 10},
-            {"template",
-             {{"metadata", {{"labels", {{"app", kName}}}}}, {"spec", pod_spec}}}}}};
+            {"template", {{"metadata", {{"labels", {{"app", kName}}}}}, {"spec", pod_spec}}}}}};
 }
 
 }  // namespace

@@ -3,9 +3,9 @@
 
 #include <fmt/format.h>
 
+#include "spec/node_mac.h"
 #include "talos/cilium_manifest.h"
 #include "talos/config_document.h"
-#include "spec/node_mac.h"
 #include "talos/patch.h"
 
 namespace talos {
@@ -58,7 +58,9 @@ Tree v1alpha1_network(const spec::Cluster& c, const spec::Node& n) {
 std::vector<Tree> network_documents(const spec::Cluster& c, const spec::Node& n) {
   std::vector<Tree> docs;
   const std::string match = fmt::format("mac(link.permanent_addr) == \"{}\"", spec::node_mac(c, n));
-  docs.push_back({{"apiVersion", "v1alpha1"}, {"kind", "LinkAliasConfig"}, {"name", kLinkAlias},
+  docs.push_back({{"apiVersion", "v1alpha1"},
+                  {"kind", "LinkAliasConfig"},
+                  {"name", kLinkAlias},
                   {"selector", {{"match", match}}}});
   Tree link = {{"apiVersion", "v1alpha1"}, {"kind", "LinkConfig"}, {"name", kLinkAlias}};
   if (c.network.mtu) {
@@ -70,7 +72,9 @@ std::vector<Tree> network_documents(const spec::Cluster& c, const spec::Node& n)
   }
   docs.push_back(std::move(link));
   if (c.vip && n.role == spec::NodeRole::ControlPlane) {
-    docs.push_back({{"apiVersion", "v1alpha1"}, {"kind", "Layer2VIPConfig"}, {"name", *c.vip},
+    docs.push_back({{"apiVersion", "v1alpha1"},
+                    {"kind", "Layer2VIPConfig"},
+                    {"name", *c.vip},
                     {"link", kLinkAlias}});
   }
   if (!c.network.nameservers.empty()) {
@@ -78,7 +82,8 @@ std::vector<Tree> network_documents(const spec::Cluster& c, const spec::Node& n)
     for (const std::string& ns : c.network.nameservers) {
       servers.push_back({{"address", ns}});
     }
-    docs.push_back({{"apiVersion", "v1alpha1"}, {"kind", "ResolverConfig"}, {"nameservers", servers}});
+    docs.push_back(
+        {{"apiVersion", "v1alpha1"}, {"kind", "ResolverConfig"}, {"nameservers", servers}});
   }
   docs.push_back({{"apiVersion", "v1alpha1"}, {"kind", "HostnameConfig"}, {"hostname", n.name}});
   return docs;
@@ -119,8 +124,8 @@ Result<void> apply_user_patches(std::vector<Tree>& docs, const std::vector<spec:
   return {};
 }
 
-Result<std::string> node_config(const spec::Cluster& c, const spec::Node& n,
-                                const GenOptions& base, const ClusterSecrets& secrets) {
+Result<std::string> node_config(const spec::Cluster& c, const spec::Node& n, const GenOptions& base,
+                                const ClusterSecrets& secrets) {
   const bool cp = n.role == spec::NodeRole::ControlPlane;
   GenOptions options = base;
   options.install_disk = n.install_disk;
@@ -178,10 +183,10 @@ Result<std::vector<NodeConfig>> generate_cluster_configs(const spec::Cluster& cl
     if (!yaml.ok()) {
       return std::move(yaml).error().with_context(fmt::format("config for node {}", n.name));
     }
-    out.push_back({n.name,
-                   n.role == spec::NodeRole::ControlPlane ? MachineRole::ControlPlane
-                                                          : MachineRole::Worker,
-                   std::move(*yaml)});
+    out.push_back(
+        {n.name,
+         n.role == spec::NodeRole::ControlPlane ? MachineRole::ControlPlane : MachineRole::Worker,
+         std::move(*yaml)});
   }
   return out;
 }

@@ -20,11 +20,9 @@ std::string join_path(const std::string& parent, std::string_view key) {
 }
 
 Error type_error(const std::string& path, const YAML::Node& node, std::string_view want) {
-  return Error::invalid_input(fmt::format("{}: line {}: cannot decode {} into {}", path,
-                                          node.Mark().line + 1,
-                                          node.IsScalar() ? "\"" + node.Scalar() + "\""
-                                                          : std::string("a collection"),
-                                          want));
+  return Error::invalid_input(fmt::format(
+      "{}: line {}: cannot decode {} into {}", path, node.Mark().line + 1,
+      node.IsScalar() ? "\"" + node.Scalar() + "\"" : std::string("a collection"), want));
 }
 
 class Decoder {
@@ -36,14 +34,22 @@ class Decoder {
       return Tree(nullptr);
     }
     switch (type.kind) {
-      case FieldType::Kind::String: return string(node, path);
-      case FieldType::Kind::Bool: return boolean(node, path);
-      case FieldType::Kind::Int: return integer(node, path);
-      case FieldType::Kind::Number: return number(node, path);
-      case FieldType::Kind::Any: return util::sort_keys(util::yaml_to_tree(node), true);
-      case FieldType::Kind::Object: return object(node, type.object, path);
-      case FieldType::Kind::Array: return array(node, *type.element, path);
-      case FieldType::Kind::Map: return map(node, *type.element, path);
+      case FieldType::Kind::String:
+        return string(node, path);
+      case FieldType::Kind::Bool:
+        return boolean(node, path);
+      case FieldType::Kind::Int:
+        return integer(node, path);
+      case FieldType::Kind::Number:
+        return number(node, path);
+      case FieldType::Kind::Any:
+        return util::sort_keys(util::yaml_to_tree(node), true);
+      case FieldType::Kind::Object:
+        return object(node, type.object, path);
+      case FieldType::Kind::Array:
+        return array(node, *type.element, path);
+      case FieldType::Kind::Map:
+        return map(node, *type.element, path);
     }
     return Tree(nullptr);
   }
@@ -208,8 +214,8 @@ Result<std::vector<Tree>> decode_documents(std::string_view text, std::string_vi
   try {
     nodes = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
-    return Error::invalid_input(fmt::format("{}:{}:{}: invalid YAML: {}", origin,
-                                            e.mark.line + 1, e.mark.column + 1, e.msg));
+    return Error::invalid_input(fmt::format("{}:{}:{}: invalid YAML: {}", origin, e.mark.line + 1,
+                                            e.mark.column + 1, e.msg));
   }
   std::vector<Tree> docs;
   for (size_t i = 0; i < nodes.size(); ++i) {

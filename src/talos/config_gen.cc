@@ -94,9 +94,9 @@ Tree machine_section(MachineRole role, const GenOptions& o, const ClusterSecrets
 }
 
 Tree pod_security_admission() {
-  Tree defaults = {{"audit", "restricted"},    {"audit-version", "latest"},
-                   {"enforce", "baseline"},    {"enforce-version", "latest"},
-                   {"warn", "restricted"},     {"warn-version", "latest"}};
+  Tree defaults = {{"audit", "restricted"}, {"audit-version", "latest"},
+                   {"enforce", "baseline"}, {"enforce-version", "latest"},
+                   {"warn", "restricted"},  {"warn-version", "latest"}};
   Tree exemptions = {{"namespaces", string_list({"kube-system"})},
                      {"runtimeClasses", Tree::array()},
                      {"usernames", Tree::array()}};
@@ -147,8 +147,8 @@ void add_control_plane_cluster_parts(Tree& c, const GenOptions& o, const Cluster
   c["aggregatorCA"] = cert_pair(s.aggregator_crt, s.aggregator_key);
   c["serviceAccount"] = {{"key", s.service_account_key}};
   c["apiServer"] = api_server(o);
-  c["controllerManager"] = {{"image", "registry.k8s.io/kube-controller-manager:v" +
-                                          o.kubernetes_version}};
+  c["controllerManager"] = {
+      {"image", "registry.k8s.io/kube-controller-manager:v" + o.kubernetes_version}};
   c["proxy"] = {{"image", "registry.k8s.io/kube-proxy:v" + o.kubernetes_version}};
   c["scheduler"] = {{"image", "registry.k8s.io/kube-scheduler:v" + o.kubernetes_version}};
 }
@@ -176,8 +176,9 @@ Tree cluster_section(MachineRole role, const GenOptions& o, const ClusterSecrets
   if (cp) {
     add_control_plane_cluster_parts(c, o, s);
   }
-  c["discovery"] = {{"enabled", true},
-                    {"registries", {{"kubernetes", {{"disabled", true}}}, {"service", Tree::object()}}}};
+  c["discovery"] = {
+      {"enabled", true},
+      {"registries", {{"kubernetes", {{"disabled", true}}}, {"service", Tree::object()}}}};
   if (cp) {
     c["etcd"] = {{"ca", cert_pair(s.etcd_crt, s.etcd_key)}};
   }

@@ -12,10 +12,18 @@ FieldType parse_type(std::string_view code) {
     return t;
   }
   switch (code[0]) {
-    case 's': t.kind = FieldType::Kind::String; break;
-    case 'b': t.kind = FieldType::Kind::Bool; break;
-    case 'i': t.kind = FieldType::Kind::Int; break;
-    case 'n': t.kind = FieldType::Kind::Number; break;
+    case 's':
+      t.kind = FieldType::Kind::String;
+      break;
+    case 'b':
+      t.kind = FieldType::Kind::Bool;
+      break;
+    case 'i':
+      t.kind = FieldType::Kind::Int;
+      break;
+    case 'n':
+      t.kind = FieldType::Kind::Number;
+      break;
     case '@':
       t.kind = FieldType::Kind::Object;
       t.object = std::string(code.substr(1));
@@ -28,7 +36,9 @@ FieldType parse_type(std::string_view code) {
       t.kind = FieldType::Kind::Map;
       t.element = std::make_shared<FieldType>(parse_type(code.substr(1)));
       break;
-    default: t.kind = FieldType::Kind::Any; break;
+    default:
+      t.kind = FieldType::Kind::Any;
+      break;
   }
   return t;
 }

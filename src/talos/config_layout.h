@@ -17,7 +17,7 @@ const char* config_layout_json();
 struct FieldType {
   enum class Kind { String, Bool, Int, Number, Any, Object, Array, Map };
   Kind kind = Kind::Any;
-  std::string object;                // type name, for Object
+  std::string object;                  // type name, for Object
   std::shared_ptr<FieldType> element;  // for Array and Map
 };
 

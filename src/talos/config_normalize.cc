@@ -27,8 +27,8 @@ Result<Tree> normalize_object(const Tree& v, const ObjectType& type, const std::
   Tree out = Tree::object();
   for (const Field& field : type.fields) {
     if (v.contains(field.name) && !v.at(field.name).is_null()) {  // Go omits nil pointers
-      ASSIGN_OR_RETURN(Tree child, normalize(v.at(field.name), field.type,
-                                             join_path(path, field.name)));
+      ASSIGN_OR_RETURN(Tree child,
+                       normalize(v.at(field.name), field.type, join_path(path, field.name)));
       out[field.name] = std::move(child);
     }
   }
@@ -78,7 +78,8 @@ Result<Tree> normalize(const Tree& v, const FieldType& type, const std::string& 
     return v;
   }
   switch (type.kind) {
-    case FieldType::Kind::Any: return util::sort_keys(v, true);
+    case FieldType::Kind::Any:
+      return util::sort_keys(v, true);
     case FieldType::Kind::Object: {
       const ObjectType* object = ConfigLayout::get().type(type.object);
       TALFORGE_ASSERT(object != nullptr);
@@ -101,12 +102,14 @@ Result<Tree> normalize(const Tree& v, const FieldType& type, const std::string& 
       }
       Tree out = Tree::object();
       for (auto it = v.begin(); it != v.end(); ++it) {
-        ASSIGN_OR_RETURN(Tree item, normalize(it.value(), *type.element, join_path(path, it.key())));
+        ASSIGN_OR_RETURN(Tree item,
+                         normalize(it.value(), *type.element, join_path(path, it.key())));
         out[it.key()] = std::move(item);
       }
       return util::sort_keys(out, false);
     }
-    default: return normalize_scalar(v, type.kind, path);
+    default:
+      return normalize_scalar(v, type.kind, path);
   }
 }
 

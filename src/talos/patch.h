@@ -16,9 +16,9 @@ using util::Tree;
 struct ConfigPatch {
   enum class Kind { StrategicMerge, Json6902 };
   Kind kind = Kind::StrategicMerge;
-  std::string origin;            // where the patch came from, for messages
-  std::vector<Tree> documents;   // StrategicMerge: typed partial config documents
-  Tree operations;               // Json6902: the array of operations
+  std::string origin;           // where the patch came from, for messages
+  std::vector<Tree> documents;  // StrategicMerge: typed partial config documents
+  Tree operations;              // Json6902: the array of operations
 };
 
 // Detects the format: (1) config documents → strategic merge; (2) a JSON array → RFC 6902;

@@ -182,8 +182,8 @@ bool same_document(const Tree& a, const Tree& b) {
   if (!ka.ok() || !kb.ok() || *ka != *kb) {
     return false;
   }
-  return *ka == "v1alpha1" || (field(a, "apiVersion") == field(b, "apiVersion") &&
-                               field(a, "name") == field(b, "name"));
+  return *ka == "v1alpha1" ||
+         (field(a, "apiVersion") == field(b, "apiVersion") && field(a, "name") == field(b, "name"));
 }
 
 }  // namespace

@@ -35,6 +35,8 @@ util::Result<VersionContract> VersionContract::parse(std::string_view version) {
   return c;
 }
 
-std::string VersionContract::name() const { return fmt::format("v{}.{}", major, minor); }
+std::string VersionContract::name() const {
+  return fmt::format("v{}.{}", major, minor);
+}
 
 }  // namespace talos

@@ -5,9 +5,9 @@ namespace util {
 [[noreturn]] void assertion_failed(const char* expr, const char* file, int line);
 }
 
-#define TALFORGE_ASSERT(expr)                                \
-  do {                                                       \
-    if (!(expr)) {                                           \
-      ::util::assertion_failed(#expr, __FILE__, __LINE__);   \
-    }                                                        \
+#define TALFORGE_ASSERT(expr)                              \
+  do {                                                     \
+    if (!(expr)) {                                         \
+      ::util::assertion_failed(#expr, __FILE__, __LINE__); \
+    }                                                      \
   } while (false)

@@ -8,15 +8,24 @@ namespace util {
 
 const char* error_code_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::InvalidInput: return "invalid input";
-    case ErrorCode::NotFound: return "not found";
-    case ErrorCode::AlreadyExists: return "already exists";
-    case ErrorCode::Conflict: return "conflict";
-    case ErrorCode::PermissionDenied: return "permission denied";
-    case ErrorCode::Unavailable: return "unavailable";
-    case ErrorCode::Timeout: return "timeout";
-    case ErrorCode::Io: return "i/o error";
-    case ErrorCode::Internal: return "internal error";
+    case ErrorCode::InvalidInput:
+      return "invalid input";
+    case ErrorCode::NotFound:
+      return "not found";
+    case ErrorCode::AlreadyExists:
+      return "already exists";
+    case ErrorCode::Conflict:
+      return "conflict";
+    case ErrorCode::PermissionDenied:
+      return "permission denied";
+    case ErrorCode::Unavailable:
+      return "unavailable";
+    case ErrorCode::Timeout:
+      return "timeout";
+    case ErrorCode::Io:
+      return "i/o error";
+    case ErrorCode::Internal:
+      return "internal error";
   }
   return "error";
 }

@@ -32,11 +32,17 @@ struct Error {
   std::string hint;
   std::vector<std::string> context;
 
-  static Error invalid_input(std::string message) { return {ErrorCode::InvalidInput, std::move(message)}; }
+  static Error invalid_input(std::string message) {
+    return {ErrorCode::InvalidInput, std::move(message)};
+  }
   static Error not_found(std::string message) { return {ErrorCode::NotFound, std::move(message)}; }
-  static Error already_exists(std::string message) { return {ErrorCode::AlreadyExists, std::move(message)}; }
+  static Error already_exists(std::string message) {
+    return {ErrorCode::AlreadyExists, std::move(message)};
+  }
   static Error conflict(std::string message) { return {ErrorCode::Conflict, std::move(message)}; }
-  static Error unavailable(std::string message) { return {ErrorCode::Unavailable, std::move(message)}; }
+  static Error unavailable(std::string message) {
+    return {ErrorCode::Unavailable, std::move(message)};
+  }
   static Error timeout(std::string message) { return {ErrorCode::Timeout, std::move(message)}; }
   static Error io(std::string message) { return {ErrorCode::Io, std::move(message)}; }
   static Error internal(std::string message) { return {ErrorCode::Internal, std::move(message)}; }
@@ -61,7 +67,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   Result(Error error) : data_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return data_.index() == 0; }
@@ -124,12 +130,12 @@ class [[nodiscard]] Result<void> {
 #define TALFORGE_CONCAT_INNER(a, b) a##b
 #define TALFORGE_CONCAT(a, b) TALFORGE_CONCAT_INNER(a, b)
 
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    auto&& talforge_status_ = (expr);                \
-    if (!talforge_status_.ok()) {                    \
-      return std::move(talforge_status_).error();    \
-    }                                                \
+#define RETURN_IF_ERROR(expr)                     \
+  do {                                            \
+    auto&& talforge_status_ = (expr);             \
+    if (!talforge_status_.ok()) {                 \
+      return std::move(talforge_status_).error(); \
+    }                                             \
   } while (false)
 
 #define TALFORGE_ASSIGN_OR_RETURN_IMPL(tmp, decl, expr) \

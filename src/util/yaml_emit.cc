@@ -20,15 +20,19 @@ constexpr int kIndent = 4;
 
 enum class Style { Plain, SingleQuoted, DoubleQuoted, Literal };
 
-int next_indent(int column) { return kIndent * ((column + kIndent) / kIndent); }
+int next_indent(int column) {
+  return kIndent * ((column + kIndent) / kIndent);
+}
 
-bool is_break(char c) { return c == '\n' || c == '\r'; }
+bool is_break(char c) {
+  return c == '\n' || c == '\r';
+}
 bool is_blank_or_end(std::string_view s, size_t i) {
   return i >= s.size() || s[i] == ' ' || s[i] == '\t' || is_break(s[i]);
 }
 
 bool is_old_bool(const std::string& s) {
-  static const char* const kWords[] = {"y",  "Y",  "yes", "Yes", "YES", "n",  "N",   "no",
+  static const char* const kWords[] = {"y",  "Y",  "yes", "Yes", "YES", "n",   "N",   "no",
                                        "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF"};
   for (const char* w : kWords) {
     if (s == w) {
@@ -40,9 +44,9 @@ bool is_old_bool(const std::string& s) {
 
 // Would yaml.v3's resolver read this plain scalar as something other than a string?
 bool resolves_to_non_string(const std::string& s) {
-  static const char* const kSpecial[] = {"",     "~",     "null",  "Null",  "NULL",  "true",
-                                         "True", "TRUE",  "false", "False", "FALSE", ".inf",
-                                         ".Inf", ".INF",  "+.inf", "+.Inf", "+.INF", "-.inf",
+  static const char* const kSpecial[] = {"",      "~",     "null",  "Null",  "NULL",  "true",
+                                         "True",  "TRUE",  "false", "False", "FALSE", ".inf",
+                                         ".Inf",  ".INF",  "+.inf", "+.Inf", "+.INF", "-.inf",
                                          "-.Inf", "-.INF", ".nan",  ".NaN",  ".NAN",  "<<"};
   for (const char* w : kSpecial) {
     if (s == w) {
@@ -50,13 +54,12 @@ bool resolves_to_non_string(const std::string& s) {
     }
   }
   const char first = s[0];
-  const bool numeric_start = (first >= '0' && first <= '9') || first == '+' || first == '-' ||
-                             first == '.';
+  const bool numeric_start =
+      (first >= '0' && first <= '9') || first == '+' || first == '-' || first == '.';
   if (!numeric_start) {
     return false;
   }
-  static const std::regex kInt(
-      R"(^[-+]?(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$)");
+  static const std::regex kInt(R"(^[-+]?(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$)");
   static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
   static const std::regex kTimestamp(
       R"(^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]| +)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]*)?( *(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?$)");
@@ -92,8 +95,8 @@ Analysis analyze(std::string_view s) {
     return a;
   }
   bool block_indicators = false, special = false, line_breaks = false;
-  bool leading_space = false, leading_break = false, trailing_space = false,
-       trailing_break = false, break_space = false, space_break = false;
+  bool leading_space = false, leading_break = false, trailing_space = false, trailing_break = false,
+       break_space = false, space_break = false;
   bool previous_space = false, previous_break = false;
   if (s.starts_with("---") || s.starts_with("...")) {
     if (is_blank_or_end(s, 3)) {
@@ -213,17 +216,39 @@ std::string double_quoted(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     switch (c) {
-      case '\0': out += "\\0"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\v': out += "\\v"; break;
-      case '\f': out += "\\f"; break;
-      case '\r': out += "\\r"; break;
-      case 0x1B: out += "\\e"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
+      case '\0':
+        out += "\\0";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\v':
+        out += "\\v";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case 0x1B:
+        out += "\\e";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           out += fmt::format("\\x{:02X}", c);
@@ -353,9 +378,15 @@ class Emitter {
 
   void key(const std::string& k) {
     switch (choose_style(k, true)) {
-      case Style::Plain: out_ += k; break;
-      case Style::SingleQuoted: out_ += single_quoted(k); break;
-      default: out_ += double_quoted(k); break;
+      case Style::Plain:
+        out_ += k;
+        break;
+      case Style::SingleQuoted:
+        out_ += single_quoted(k);
+        break;
+      default:
+        out_ += double_quoted(k);
+        break;
     }
   }
 
@@ -363,21 +394,44 @@ class Emitter {
   // `indent`, the indent the scalar's content would have.
   void scalar(const Tree& node, int indent) {
     switch (node.type()) {
-      case Tree::value_t::null: out_ += "null"; return;
-      case Tree::value_t::boolean: out_ += node.get<bool>() ? "true" : "false"; return;
-      case Tree::value_t::number_integer: out_ += std::to_string(node.get<int64_t>()); return;
-      case Tree::value_t::number_unsigned: out_ += std::to_string(node.get<uint64_t>()); return;
-      case Tree::value_t::number_float: out_ += format_float(node.get<double>()); return;
-      case Tree::value_t::object: out_ += "{}"; return;
-      case Tree::value_t::array: out_ += "[]"; return;
-      case Tree::value_t::string: break;
-      default: out_ += "null"; return;
+      case Tree::value_t::null:
+        out_ += "null";
+        return;
+      case Tree::value_t::boolean:
+        out_ += node.get<bool>() ? "true" : "false";
+        return;
+      case Tree::value_t::number_integer:
+        out_ += std::to_string(node.get<int64_t>());
+        return;
+      case Tree::value_t::number_unsigned:
+        out_ += std::to_string(node.get<uint64_t>());
+        return;
+      case Tree::value_t::number_float:
+        out_ += format_float(node.get<double>());
+        return;
+      case Tree::value_t::object:
+        out_ += "{}";
+        return;
+      case Tree::value_t::array:
+        out_ += "[]";
+        return;
+      case Tree::value_t::string:
+        break;
+      default:
+        out_ += "null";
+        return;
     }
     const std::string& s = node.get_ref<const std::string&>();
     switch (choose_style(s, false)) {
-      case Style::Plain: out_ += s; break;
-      case Style::SingleQuoted: out_ += single_quoted(s); break;
-      case Style::DoubleQuoted: out_ += double_quoted(s); break;
+      case Style::Plain:
+        out_ += s;
+        break;
+      case Style::SingleQuoted:
+        out_ += single_quoted(s);
+        break;
+      case Style::DoubleQuoted:
+        out_ += double_quoted(s);
+        break;
       case Style::Literal:
         out_ += literal_header(s);
         write_literal_body(s, indent, out_);
@@ -390,7 +444,9 @@ class Emitter {
 
 }  // namespace
 
-bool yaml_plain_allowed(const std::string& s) { return choose_style(s, false) == Style::Plain; }
+bool yaml_plain_allowed(const std::string& s) {
+  return choose_style(s, false) == Style::Plain;
+}
 
 std::string emit_yaml(const Tree& doc) {
   Emitter e;

@@ -10,7 +10,9 @@
 namespace util {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 bool is_letter(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) != 0 || static_cast<unsigned char>(c) >= 0x80;
 }
@@ -78,9 +80,8 @@ Tree sort_keys(const Tree& value, bool deep) {
   for (auto it = value.begin(); it != value.end(); ++it) {
     keys.push_back(it.key());
   }
-  std::stable_sort(keys.begin(), keys.end(), [](const std::string& x, const std::string& y) {
-    return yaml_key_less(x, y);
-  });
+  std::stable_sort(keys.begin(), keys.end(),
+                   [](const std::string& x, const std::string& y) { return yaml_key_less(x, y); });
   Tree out = Tree::object();
   for (const std::string& k : keys) {
     out[k] = deep ? sort_keys(value.at(k), true) : value.at(k);

@@ -10,8 +10,8 @@ namespace util {
 namespace {
 
 Error parse_error(const YAML::Exception& e, std::string_view origin) {
-  return Error::invalid_input(fmt::format("{}:{}:{}: invalid YAML: {}", origin, e.mark.line + 1,
-                                          e.mark.column + 1, e.msg));
+  return Error::invalid_input(
+      fmt::format("{}:{}:{}: invalid YAML: {}", origin, e.mark.line + 1, e.mark.column + 1, e.msg));
 }
 
 std::optional<int64_t> parse_int(const std::string& s) {

@@ -1,11 +1,10 @@
 // `talforge gen config` end to end with the real binary: every example cluster, every supported
 // Talos version, schema validity, file modes, determinism, and nothing written on bad input.
-#include <sys/stat.h>
-#include <sys/wait.h>
-
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -35,7 +34,8 @@ std::string workdir_with_example(const std::string& name, const std::string& tal
   std::string text = *util::read_file(testing_paths::source("examples/" + name + ".yaml"));
   if (!talos.empty()) {
     text = std::regex_replace(text, std::regex("talosVersion: .*"), "talosVersion: " + talos);
-    text = std::regex_replace(text, std::regex("kubernetesVersion: .*"), "kubernetesVersion: " + k8s);
+    text =
+        std::regex_replace(text, std::regex("kubernetesVersion: .*"), "kubernetesVersion: " + k8s);
   }
   std::ofstream(dir + "/cluster.yaml") << text;
   if (fs::exists(testing_paths::source("examples/patches"))) {
@@ -47,9 +47,9 @@ std::string workdir_with_example(const std::string& name, const std::string& tal
 }
 
 int schema_check(const std::string& schema_version, const std::string& out_dir) {
-  std::string cmd = "/usr/bin/python3 " +
-                    testing_paths::source("tests/tools/validate_talos_config.py") + " " +
-                    testing_paths::shared("reference/talos/" + schema_version + "/config.schema.json");
+  std::string cmd =
+      "/usr/bin/python3 " + testing_paths::source("tests/tools/validate_talos_config.py") + " " +
+      testing_paths::shared("reference/talos/" + schema_version + "/config.schema.json");
   for (const auto& entry : fs::directory_iterator(out_dir)) {
     if (entry.path().extension() == ".yaml") {
       cmd += " " + entry.path().string();
@@ -65,7 +65,9 @@ struct VersionCase {
   const char* kubernetes;
 };
 
-void PrintTo(const VersionCase& v, std::ostream* os) { *os << v.talos; }
+void PrintTo(const VersionCase& v, std::ostream* os) {
+  *os << v.talos;
+}
 
 class GenConfigExamples : public ::testing::TestWithParam<VersionCase> {};
 
@@ -111,7 +113,8 @@ TEST(GenConfig, WritesEveryNodeAndTalosconfigWithMode0600AndSameBytesTwice) {
 TEST(GenConfig, TalosconfigNamesClusterTargetsControlPlanesAndHoldsAnAdminCertOfTheOsCa) {
   const std::string dir = workdir_with_example("homelab");
   ASSERT_EQ(testing_process::talforge({"gen", "config", "--out", "out"}, dir).exit_code, 0);
-  auto config = secrets::parse_talosconfig(*util::read_file(dir + "/out/talosconfig"), "talosconfig");
+  auto config =
+      secrets::parse_talosconfig(*util::read_file(dir + "/out/talosconfig"), "talosconfig");
   ASSERT_TRUE(config.ok()) << config.error().describe();
   ASSERT_NE(config->current(), nullptr);
   const secrets::TalosconfigContext& ctx = *config->current();
@@ -122,8 +125,8 @@ TEST(GenConfig, TalosconfigNamesClusterTargetsControlPlanesAndHoldsAnAdminCertOf
   const std::string verify = "openssl verify -CAfile " + dir + "/ca.pem " + dir + "/client.pem";
   const testing_process::Run v = testing_process::run({"/bin/sh", "-c", verify});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-  const testing_process::Run subject = testing_process::run(
-      {"openssl", "x509", "-noout", "-subject", "-in", dir + "/client.pem"});
+  const testing_process::Run subject =
+      testing_process::run({"openssl", "x509", "-noout", "-subject", "-in", dir + "/client.pem"});
   EXPECT_THAT(subject.out, HasSubstr("O = os:admin"));
 }
 

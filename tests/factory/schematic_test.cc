@@ -19,7 +19,8 @@ TEST(SchematicId, GuestAgentSchematicHasTheProxmoxGuideId) {
   EXPECT_EQ(schematic_id(make_schematic({"siderolabs/qemu-guest-agent"}, {})),
             "ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515");
   auto parsed = parse_schematic(
-      "customization:\n  systemExtensions:\n    officialExtensions: [siderolabs/qemu-guest-agent]\n",
+      "customization:\n  systemExtensions:\n    officialExtensions: "
+      "[siderolabs/qemu-guest-agent]\n",
       "s.yaml");
   ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
   EXPECT_EQ(schematic_id(*parsed),
@@ -51,9 +52,8 @@ TEST(SchematicParse, RejectsUnknownFields) {
 }
 
 TEST(MakeSchematic, SortsAndDeduplicatesExtensions) {
-  Schematic s = make_schematic({"siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools",
-                                "siderolabs/qemu-guest-agent"},
-                               {});
+  Schematic s = make_schematic(
+      {"siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent"}, {});
   EXPECT_EQ(s.official_extensions,
             (std::vector<std::string>{"siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent"}));
 }

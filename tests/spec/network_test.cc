@@ -99,13 +99,14 @@ TEST(SpecNetwork, AcceptsADnsNameAsEndpoint) {
 TEST(SpecNetwork, ReportsOutOfRangeMtuVlanAndPort) {
   const Loaded loaded =
       load(with_lines({{7, "  endpointPort: 70000"}, {11, "  mtu: 100\n  vlan: 4095"}}));
-  EXPECT_THAT(briefs(loaded),
-              UnorderedElementsAre("11:8 error network.mtu: MTU 100 is out of range (use 576 … 9216 "
-                          "(1500 is the Ethernet default))",
-                          "12:9 error network.vlan: VLAN 4095 is out of range (use a VLAN ID 1 … "
-                          "4094)",
-                          "7:17 error cluster.endpointPort: port 70000 is out of range (use 1 … "
-                          "65535; Kubernetes listens on 6443)"));
+  EXPECT_THAT(
+      briefs(loaded),
+      UnorderedElementsAre("11:8 error network.mtu: MTU 100 is out of range (use 576 … 9216 "
+                           "(1500 is the Ethernet default))",
+                           "12:9 error network.vlan: VLAN 4095 is out of range (use a VLAN ID 1 … "
+                           "4094)",
+                           "7:17 error cluster.endpointPort: port 70000 is out of range (use 1 … "
+                           "65535; Kubernetes listens on 6443)"));
 }
 
 TEST(SpecNetwork, ReportsAnInvalidDnsDomain) {

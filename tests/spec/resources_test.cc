@@ -102,12 +102,13 @@ TEST(SpecResources, RefusesCpuTypesWithoutX8664V2) {
 TEST(SpecResources, ReportsBadProxmoxNamesAndTags) {
   const Loaded loaded = load(
       with_line(16, "  pveNode: pve_1\n  storage: Local\n  tags: [ok, \"bad tag\"]\n  vlan: 7"));
-  EXPECT_THAT(briefs(loaded),
-              UnorderedElementsAre("17:12 error vm.storage: \"Local\" is not a Proxmox storage id (e.g. "
-                          "local-lvm; see Datacenter → Storage)",
-                          "18:14 error vm.tags[1]: \"bad tag\" is not a Proxmox tag (use letters, "
-                          "digits and _ - + .)",
-                          "16:12 error vm.pveNode: \"pve_1\" is not a Proxmox node name"));
+  EXPECT_THAT(
+      briefs(loaded),
+      UnorderedElementsAre("17:12 error vm.storage: \"Local\" is not a Proxmox storage id (e.g. "
+                           "local-lvm; see Datacenter → Storage)",
+                           "18:14 error vm.tags[1]: \"bad tag\" is not a Proxmox tag (use letters, "
+                           "digits and _ - + .)",
+                           "16:12 error vm.pveNode: \"pve_1\" is not a Proxmox node name"));
 }
 
 TEST(SpecResources, RefusesAVmVlanThatContradictsTheNetworkVlan) {

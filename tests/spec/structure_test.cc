@@ -21,11 +21,12 @@ TEST(SpecStructure, ReportsUnknownKeyWithDidYouMeanAndTheMissingKeyAtItsParent) 
   const Loaded loaded = load(with_line(5, "  talosVerison: v1.11.6"));
   EXPECT_FALSE(loaded.ok());
   EXPECT_FALSE(loaded.spec.has_value());
-  EXPECT_THAT(briefs(loaded),
-              UnorderedElementsAre("5:3 error cluster.talosVerison: unknown key \"talosVerison\" in "
-                          "cluster (did you mean \"talosVersion\"?)",
-                          "4:3 error cluster.talosVersion: missing required key \"talosVersion\" "
-                          "in cluster (e.g. talosVersion: v1.11.6)"));
+  EXPECT_THAT(
+      briefs(loaded),
+      UnorderedElementsAre("5:3 error cluster.talosVerison: unknown key \"talosVerison\" in "
+                           "cluster (did you mean \"talosVersion\"?)",
+                           "4:3 error cluster.talosVersion: missing required key \"talosVersion\" "
+                           "in cluster (e.g. talosVersion: v1.11.6)"));
 }
 
 TEST(SpecStructure, SuggestsKeysRegardlessOfCase) {

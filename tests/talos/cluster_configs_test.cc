@@ -1,10 +1,9 @@
 // Configs generated from a cluster model: layers, per-role content and schema validity.
 #include "talos/cluster_configs.h"
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
+#include <sys/wait.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,7 +19,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr const char* kSchematic = "ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515";
+constexpr const char* kSchematic =
+    "ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515";
 
 spec::Cluster lab_cluster(const std::string& talos_version, const std::string& k8s_version) {
   spec::Cluster c;
@@ -54,8 +54,9 @@ std::vector<NodeConfig> generate(const spec::Cluster& c) {
 int validate_against_schema(const std::string& version, const std::vector<NodeConfig>& configs) {
   const std::string dir = ::testing::TempDir() + "/cfg-" + version;
   std::filesystem::create_directories(dir);
-  std::string cmd = "/usr/bin/python3 " + testing_paths::source("tests/tools/validate_talos_config.py") +
-                    " " + testing_paths::shared("reference/talos/" + version + "/config.schema.json");
+  std::string cmd = "/usr/bin/python3 " +
+                    testing_paths::source("tests/tools/validate_talos_config.py") + " " +
+                    testing_paths::shared("reference/talos/" + version + "/config.schema.json");
   for (const NodeConfig& c : configs) {
     const std::string path = dir + "/" + c.node + ".yaml";
     EXPECT_TRUE(util::write_file_atomic(path, c.yaml, 0600).ok());
@@ -66,9 +67,11 @@ int validate_against_schema(const std::string& version, const std::vector<NodeCo
 }
 
 TEST(ClusterConfigs, ValidateAgainstTheTalosSchemaOfEachSupportedVersion) {
-  const std::pair<const char*, const char*> versions[] = {
-      {"v1.9", "v1.9.6"}, {"v1.10", "v1.10.9"}, {"v1.11", "v1.11.6"}, {"v1.12", "v1.12.11"},
-      {"v1.13", "v1.13.9"}};
+  const std::pair<const char*, const char*> versions[] = {{"v1.9", "v1.9.6"},
+                                                          {"v1.10", "v1.10.9"},
+                                                          {"v1.11", "v1.11.6"},
+                                                          {"v1.12", "v1.12.11"},
+                                                          {"v1.13", "v1.13.9"}};
   for (auto [schema, talos] : versions) {
     EXPECT_EQ(validate_against_schema(schema, generate(lab_cluster(talos, "1.32.4"))), 0) << schema;
   }
@@ -80,7 +83,9 @@ TEST(ClusterConfigs, ControlPlaneCarriesNetworkVipAndCiliumWithoutKubeProxy) {
   const std::string& cp = configs[0].yaml;
   EXPECT_THAT(cp, HasSubstr("    network:\n        hostname: cp-1\n        interfaces:\n"
                             "            - deviceSelector:\n                hardwareAddr: " +
-                            spec::node_mac(lab_cluster("v1.11.6", "1.34.1"), lab_cluster("v1.11.6", "1.34.1").nodes[0]) + "\n"
+                            spec::node_mac(lab_cluster("v1.11.6", "1.34.1"),
+                                           lab_cluster("v1.11.6", "1.34.1").nodes[0]) +
+                            "\n"
                             "              addresses:\n                - 127.10.0.11/24\n"
                             "              routes:\n                - network: 0.0.0.0/0\n"
                             "                  gateway: 127.10.0.1\n"
@@ -91,7 +96,8 @@ TEST(ClusterConfigs, ControlPlaneCarriesNetworkVipAndCiliumWithoutKubeProxy) {
   EXPECT_THAT(cp, HasSubstr("        cni:\n            name: none\n"));
   EXPECT_THAT(cp, HasSubstr("    proxy:\n        disabled: true\n"
                             "        image: registry.k8s.io/kube-proxy:v1.34.1\n"));
-  EXPECT_THAT(cp, HasSubstr("    inlineManifests:\n        - name: cilium\n          contents: |\n"));
+  EXPECT_THAT(cp,
+              HasSubstr("    inlineManifests:\n        - name: cilium\n          contents: |\n"));
   EXPECT_THAT(cp, HasSubstr("cilium install --version 1.16.5"));
 }
 
@@ -99,9 +105,9 @@ TEST(ClusterConfigs, WorkerHoldsNoCaKeysEtcdAggregatorOrServiceAccountMaterial) 
   const std::vector<NodeConfig> configs = generate(lab_cluster("v1.11.6", "1.34.1"));
   const ClusterSecrets s = testing_support::reference_secrets();
   const std::string& worker = configs[1].yaml;
-  for (const std::string& secret : {s.os_key, s.k8s_key, s.aggregator_key, s.aggregator_crt,
-                                    s.service_account_key, s.etcd_key, s.etcd_crt,
-                                    s.secretbox_encryption_secret}) {
+  for (const std::string& secret :
+       {s.os_key, s.k8s_key, s.aggregator_key, s.aggregator_crt, s.service_account_key, s.etcd_key,
+        s.etcd_crt, s.secretbox_encryption_secret}) {
     EXPECT_THAT(worker, Not(HasSubstr(secret)));
   }
   EXPECT_THAT(worker, Not(HasSubstr("inlineManifests")));
@@ -115,7 +121,9 @@ TEST(ClusterConfigs, Version112AndLaterUseNetworkDocumentsSelectedByMac) {
   const std::string mac = spec::node_mac(c, c.nodes[0]);
   EXPECT_THAT(configs[0].yaml,
               HasSubstr("---\napiVersion: v1alpha1\nkind: LinkAliasConfig\nname: uplink\n"
-                        "selector:\n    match: mac(link.permanent_addr) == \"" + mac + "\"\n"
+                        "selector:\n    match: mac(link.permanent_addr) == \"" +
+                        mac +
+                        "\"\n"
                         "---\napiVersion: v1alpha1\nkind: LinkConfig\nname: uplink\naddresses:\n"
                         "    - address: 127.10.0.11/24\nroutes:\n    - gateway: 127.10.0.1\n"
                         "---\napiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 127.10.0.10\n"

@@ -14,8 +14,8 @@ using ::testing::HasSubstr;
 std::vector<std::string> golden_files() {
   std::vector<std::string> out;
   for (const char* ver : {"v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14"}) {
-    for (const char* name : {"base-controlplane", "base-worker", "overrides-controlplane",
-                             "overrides-worker"}) {
+    for (const char* name :
+         {"base-controlplane", "base-worker", "overrides-controlplane", "overrides-worker"}) {
       out.push_back(testing_paths::shared(std::string("reference/talos/") + ver + "/gen-config/" +
                                           name + ".yaml"));
     }
@@ -68,8 +68,8 @@ TEST(ConfigDocument, DecodeRejectsWrongScalarTypes) {
 }
 
 TEST(ConfigDocument, UnknownDocumentKindIsAnError) {
-  auto docs = decode_documents("apiVersion: v1alpha1\nkind: NoSuchConfig\n", "p",
-                               DecodeMode::Config);
+  auto docs =
+      decode_documents("apiVersion: v1alpha1\nkind: NoSuchConfig\n", "p", DecodeMode::Config);
   ASSERT_FALSE(docs.ok());
   EXPECT_THAT(docs.error().describe(), HasSubstr("unknown document kind \"NoSuchConfig\""));
 }

@@ -48,8 +48,9 @@ class GoldenConfigs : public ::testing::TestWithParam<const char*> {};
 TEST_P(GoldenConfigs, BaseConfigsMatchTalosByteForByte) {
   const std::string v = GetParam();
   const ClusterSecrets s = reference_secrets();
-  EXPECT_EQ(util::emit_yaml_stream(generate_documents(MachineRole::ControlPlane, base_options(v), s)),
-            golden(v, "base-controlplane"));
+  EXPECT_EQ(
+      util::emit_yaml_stream(generate_documents(MachineRole::ControlPlane, base_options(v), s)),
+      golden(v, "base-controlplane"));
   EXPECT_EQ(util::emit_yaml_stream(generate_documents(MachineRole::Worker, base_options(v), s)),
             golden(v, "base-worker"));
 }
@@ -57,7 +58,8 @@ TEST_P(GoldenConfigs, BaseConfigsMatchTalosByteForByte) {
 TEST_P(GoldenConfigs, OverrideConfigsWithPatchMatchTalosByteForByte) {
   const std::string v = GetParam();
   const ClusterSecrets s = reference_secrets();
-  const std::string patch_path = testing_paths::shared("reference/talos/gen-config-inputs/patch.yaml");
+  const std::string patch_path =
+      testing_paths::shared("reference/talos/gen-config-inputs/patch.yaml");
   util::Result<ConfigPatch> patch = parse_patch(*util::read_file(patch_path), patch_path);
   ASSERT_TRUE(patch.ok()) << patch.error().describe();
   for (auto [role, name] : {std::pair{MachineRole::ControlPlane, "overrides-controlplane"},

@@ -50,15 +50,16 @@ cluster:
 )";
 
 TEST(StrategicMerge, AppendsListsAndReplacesSubnetLists) {
-  EXPECT_EQ(patched(kBase, "machine: {certSANs: [b]}\ncluster: {network: {podSubnets: [10.1.0.0/16]}}"),
-            "version: v1alpha1\nmachine:\n    type: controlplane\n    certSANs:\n        - a\n"
-            "        - b\n    network:\n        interfaces:\n            - interface: eth0\n"
-            "              addresses:\n                - 127.10.0.11/24\n              vlans:\n"
-            "                - vlanId: 5\n                  mtu: 1400\ncluster:\n    network:\n"
-            "        podSubnets:\n            - 10.1.0.0/16\n    apiServer:\n"
-            "        admissionControl:\n            - name: PodSecurity\n"
-            "              configuration:\n                defaults:\n"
-            "                    enforce: baseline\n                kind: X\n");
+  EXPECT_EQ(
+      patched(kBase, "machine: {certSANs: [b]}\ncluster: {network: {podSubnets: [10.1.0.0/16]}}"),
+      "version: v1alpha1\nmachine:\n    type: controlplane\n    certSANs:\n        - a\n"
+      "        - b\n    network:\n        interfaces:\n            - interface: eth0\n"
+      "              addresses:\n                - 127.10.0.11/24\n              vlans:\n"
+      "                - vlanId: 5\n                  mtu: 1400\ncluster:\n    network:\n"
+      "        podSubnets:\n            - 10.1.0.0/16\n    apiServer:\n"
+      "        admissionControl:\n            - name: PodSecurity\n"
+      "              configuration:\n                defaults:\n"
+      "                    enforce: baseline\n                kind: X\n");
 }
 
 TEST(StrategicMerge, MergesInterfacesByNameAndVlansById) {
@@ -80,8 +81,9 @@ TEST(StrategicMerge, MergesInterfacesByNameAndVlansById) {
 TEST(StrategicMerge, DeleteDirectiveRemovesMappingAndListItem) {
   EXPECT_THAT(patched(kBase, "machine:\n  network:\n    $patch: delete\n"),
               ::testing::Not(HasSubstr("interfaces")));
-  EXPECT_THAT(patched(kBase, "machine:\n  network:\n    interfaces:\n      - interface: eth0\n"
-                             "        $patch: delete\n"),
+  EXPECT_THAT(patched(kBase,
+                      "machine:\n  network:\n    interfaces:\n      - interface: eth0\n"
+                      "        $patch: delete\n"),
               HasSubstr("    network:\n        interfaces: []\n"));
 }
 
@@ -90,7 +92,8 @@ TEST(StrategicMerge, ZeroScalarsDoNotOverride) {
 }
 
 TEST(StrategicMerge, UnmatchedDocumentsAreAppendedAndDeletedByDirective) {
-  const std::string base = std::string(kBase) + "---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n";
+  const std::string base =
+      std::string(kBase) + "---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n";
   EXPECT_THAT(patched(base, "apiVersion: v1alpha1\nkind: HostnameConfig\n$patch: delete\n"),
               ::testing::Not(HasSubstr("HostnameConfig")));
   EXPECT_THAT(patched(kBase, "apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: cp-1\n"),
@@ -112,7 +115,8 @@ TEST(Json6902, AppliesOperationsFromJsonAndYamlLists) {
 TEST(Json6902, FailsOnMissingPathAndOnMultiDocumentConfigs) {
   EXPECT_THAT(patched(kBase, R"([{"op": "replace", "path": "/machine/nope", "value": 1}])"),
               HasSubstr("JSON patch failed"));
-  const std::string multi = std::string(kBase) + "---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n";
+  const std::string multi =
+      std::string(kBase) + "---\napiVersion: v1alpha1\nkind: HostnameConfig\nauto: stable\n";
   EXPECT_THAT(patched(multi, R"([{"op": "remove", "path": "/machine/certSANs"}])"),
               HasSubstr("JSON6902 patches are not supported for multi-document"));
 }

@@ -11,10 +11,10 @@ namespace {
 
 TEST(YamlEmit, RoundTripsEveryGoldenTalosConfigByteForByte) {
   for (const char* ver : {"v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14"}) {
-    for (const char* name : {"base-controlplane", "base-worker", "overrides-controlplane",
-                             "overrides-worker"}) {
-      const std::string path = testing_paths::shared(
-          std::string("reference/talos/") + ver + "/gen-config/" + name + ".yaml");
+    for (const char* name :
+         {"base-controlplane", "base-worker", "overrides-controlplane", "overrides-worker"}) {
+      const std::string path = testing_paths::shared(std::string("reference/talos/") + ver +
+                                                     "/gen-config/" + name + ".yaml");
       Result<std::string> text = read_file(path);
       ASSERT_TRUE(text.ok()) << path;
       Result<std::vector<Tree>> docs = load_yaml_stream(*text, path);
@@ -53,9 +53,10 @@ TEST(YamlEmit, WritesMultiLineStringsAsLiteralBlocksWithChomping) {
   doc["inlineManifests"] = Tree::array({item});
   doc["strip"] = "x\ny";
   doc["keep"] = "x\n\n";
-  EXPECT_EQ(emit_yaml(doc),
-            "inlineManifests:\n    - name: cilium\n      contents: |\n        a: 1\n\n        b: 2\n"
-            "strip: |-\n    x\n    y\nkeep: |+\n    x\n\n");
+  EXPECT_EQ(
+      emit_yaml(doc),
+      "inlineManifests:\n    - name: cilium\n      contents: |\n        a: 1\n\n        b: 2\n"
+      "strip: |-\n    x\n    y\nkeep: |+\n    x\n\n");
 }
 
 TEST(YamlEmit, DoubleQuotesStringsWithTrailingSpaceBeforeBreak) {
