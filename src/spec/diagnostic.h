@@ -17,6 +17,9 @@ struct Diagnostic {
   std::string message;
   std::string hint;
   std::string source_line;  // the offending line's text, for the caret display
+  // The place holds secret material (e.g. a pasted token secret): source_line is left empty so
+  // the secret is never echoed, and the message does not quote the value.
+  bool sensitive = false;
 };
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);

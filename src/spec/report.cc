@@ -42,8 +42,13 @@ void Reporter::warning(Place at, std::string path, std::string message, std::str
   add(Severity::Warning, at, std::move(path), std::move(message), std::move(hint));
 }
 
+void Reporter::secret_error(Place at, std::string path, std::string message,
+                            std::string hint) const {
+  add(Severity::Error, at, std::move(path), std::move(message), std::move(hint), true);
+}
+
 void Reporter::add(Severity severity, Place at, std::string path, std::string message,
-                   std::string hint) const {
+                   std::string hint, bool sensitive) const {
   Diagnostic d;
   d.severity = severity;
   d.file = source_->name();
@@ -52,7 +57,10 @@ void Reporter::add(Severity severity, Place at, std::string path, std::string me
   d.path = std::move(path);
   d.message = std::move(message);
   d.hint = std::move(hint);
-  d.source_line = std::string(source_->line(at.line));
+  d.sensitive = sensitive;
+  if (!sensitive) {
+    d.source_line = std::string(source_->line(at.line));
+  }
   out_->push_back(std::move(d));
 }
 

@@ -44,12 +44,14 @@ class Reporter {
 
   void error(Place at, std::string path, std::string message, std::string hint = {}) const;
   void warning(Place at, std::string path, std::string message, std::string hint = {}) const;
+  // An error at a place that holds a secret: reported without quoting the source line.
+  void secret_error(Place at, std::string path, std::string message, std::string hint) const;
   const Source& source() const { return *source_; }
   std::vector<Diagnostic>& out() const { return *out_; }
 
  private:
   void add(Severity severity, Place at, std::string path, std::string message,
-           std::string hint) const;
+           std::string hint, bool sensitive = false) const;
 
   const Source* source_;
   std::vector<Diagnostic>* out_;

@@ -7,6 +7,11 @@ void Checker::error(const std::string& path, std::string message, std::string hi
   report_.error(positions_.value(path), path, std::move(message), std::move(hint));
 }
 
+void Checker::secret_error(const std::string& path, std::string message,
+                           std::string hint) const {
+  report_.secret_error(positions_.value(path), path, std::move(message), std::move(hint));
+}
+
 void Checker::warning(const std::string& path, std::string message, std::string hint) const {
   report_.warning(positions_.value(path), path, std::move(message), std::move(hint));
 }

@@ -21,6 +21,7 @@ class Checker {
   Place key_place(const std::string& path) const { return positions_.key(path); }
   void error(const std::string& path, std::string message, std::string hint = {}) const;
   void warning(const std::string& path, std::string message, std::string hint = {}) const;
+  void secret_error(const std::string& path, std::string message, std::string hint) const;
   const Reporter& report() const { return report_; }
 
  private:

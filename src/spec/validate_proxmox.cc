@@ -88,7 +88,15 @@ bool looks_like_uuid(std::string_view s) {
 }
 
 void check_credentials(ProxmoxConnection& p, const Checker& check) {
-  if (check.has("proxmox.tokenId") && !valid_token_id(p.token_id)) {
+  if (check.has("proxmox.tokenId") && p.token_id.find('=') != std::string::npos) {
+    // The header form USER@REALM!NAME=SECRET pasted whole: never echo what follows '='.
+    check.secret_error("proxmox.tokenId",
+                       "tokenId contains '=': it looks like the whole API token including its "
+                       "secret",
+                       "keep only USER@REALM!TOKENNAME here, remove the secret from this file "
+                       "(and revoke it if the file was shared), and export it in the variable "
+                       "named by tokenSecretEnv");
+  } else if (check.has("proxmox.tokenId") && !valid_token_id(p.token_id)) {
     check.error("proxmox.tokenId", fmt::format("\"{}\" is not a Proxmox API token id", p.token_id),
                 "write USER@REALM!TOKENNAME, e.g. talforge@pve!ci");
   }
@@ -96,7 +104,7 @@ void check_credentials(ProxmoxConnection& p, const Checker& check) {
     return;
   }
   if (looks_like_uuid(p.token_secret_env)) {
-    check.error("proxmox.tokenSecretEnv",
+    check.secret_error("proxmox.tokenSecretEnv",
                 "tokenSecretEnv looks like the token secret itself; it must name an environment "
                 "variable",
                 "remove the secret from this file (and revoke it if the file was shared); then "
