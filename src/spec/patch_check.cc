@@ -14,7 +14,7 @@
 namespace spec {
 namespace {
 
-constexpr std::array<OwnedKey, 22> kOwned{{
+constexpr OwnedKey kOwned[] = {
     {"machine.type", "nodes[].role"},
     {"machine.token", "the secrets bundle"},
     {"machine.ca", "the secrets bundle"},
@@ -36,8 +36,17 @@ constexpr std::array<OwnedKey, 22> kOwned{{
     {"cluster.network.serviceSubnets", "cluster.serviceSubnets"},
     {"cluster.network.dnsDomain", "cluster.dnsDomain"},
     {"cluster.network.cni", "the cni section (talforge installs Cilium)"},
-    {"cluster.proxy.disabled", "the cni section (Cilium replaces kube-proxy)"},
-}};
+    {"cluster.proxy", "the cni section (Cilium replaces kube-proxy)"},
+    {"cluster.inlineManifests", "the cni section (the Cilium inline manifest)"},
+    {"machine.network.interfaces", "network.cidr, network.gateway and nodes[].address"},
+    {"machine.network.nameservers", "network.nameservers"},
+    {"machine.kubelet.nodeIP", "network.cidr"},
+    {"cluster.etcd.advertisedSubnets", "network.cidr"},
+};
+
+// Documents talforge writes for Talos v1.12 and newer (node network and name).
+constexpr std::string_view kOwnedKinds[] = {"HostnameConfig", "LinkAliasConfig", "LinkConfig",
+                                            "Layer2VIPConfig", "ResolverConfig"};
 
 constexpr std::string_view kOps[] = {"add", "remove", "replace", "move", "copy", "test"};
 
@@ -83,10 +92,16 @@ std::optional<YAML::Node> find_key(const YAML::Node& map, std::string_view dotte
 
 void check_strategic_doc(const YAML::Node& doc, const PatchText& where) {
   if (const std::optional<YAML::Node> kind = map_value(doc, "kind")) {
-    if (kind->IsScalar() && kind->Scalar() == "HostnameConfig") {
-      where.report.warning(where.place(kind->Mark()), where.join("kind"),
-                           "the patch adds a HostnameConfig, but talforge names each node itself",
-                           "rename nodes through nodes[].name");
+    const bool owned = kind->IsScalar() && std::find(std::begin(kOwnedKinds),
+                                                     std::end(kOwnedKinds),
+                                                     kind->Scalar()) != std::end(kOwnedKinds);
+    if (owned) {
+      where.report.warning(
+          where.place(kind->Mark()), where.join("kind"),
+          fmt::format("the patch changes a {} document, which talforge writes for each node "
+                      "(its name and static network)",
+                      kind->Scalar()),
+          "set nodes[].name, nodes[].address and the network section instead");
     }
     return;
   }

@@ -222,3 +222,36 @@ TEST(SpecCilium, ReadsTheManifestFileAndReportsAMissingOneAtItsKey) {
 
 }  // namespace
 }  // namespace spec
+
+namespace spec {
+namespace {
+
+TEST(SpecPatches, WarnsWhenAPatchDeletesKubeProxySettingsOrReplacesTheNodeNetwork) {
+  TempDir dir;
+  dir.write("net.yaml",
+            "machine:\n  network:\n    interfaces:\n      - deviceSelector: {physical: true}\n"
+            "        dhcp: true\ncluster:\n  proxy:\n    $patch: delete\n");
+  const Loaded loaded =
+      load_text(dir.file("cluster.yaml"), with_patches("patches:\n  all:\n    - file: net.yaml"));
+  EXPECT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded.diagnostics.size(), 2u);
+  EXPECT_EQ(loaded.diagnostics[0].path, "machine.network.interfaces");
+  EXPECT_EQ(loaded.diagnostics[0].line, 3);
+  EXPECT_EQ(loaded.diagnostics[1].path, "cluster.proxy");
+  EXPECT_EQ(loaded.diagnostics[1].line, 7);
+}
+
+TEST(SpecPatches, WarnsWhenAPatchTouchesANetworkDocumentTalforgeWrites) {
+  TempDir dir;
+  dir.write("link.yaml", "apiVersion: v1alpha1\nkind: LinkConfig\nname: uplink\n$patch: delete\n");
+  const Loaded loaded =
+      load_text(dir.file("cluster.yaml"), with_patches("patches:\n  all:\n    - file: link.yaml"));
+  ASSERT_EQ(loaded.diagnostics.size(), 1u);
+  EXPECT_EQ(loaded.diagnostics[0].severity, Severity::Warning);
+  EXPECT_EQ(loaded.diagnostics[0].line, 2);
+  EXPECT_EQ(loaded.diagnostics[0].column, 7);
+  EXPECT_THAT(loaded.diagnostics[0].message, ::testing::HasSubstr("a LinkConfig document"));
+}
+
+}  // namespace
+}  // namespace spec
