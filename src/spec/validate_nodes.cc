@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "spec/ip.h"
+#include "spec/node_mac.h"
 #include "spec/validate.h"
 
 namespace spec {
@@ -175,6 +176,16 @@ void check_placement(const Cluster& c, const Checker& check) {
 
 }  // namespace
 
+// The derived MACs have 24 bits of hash: rare collisions must be caught before two VMs share one.
+void check_macs(const Cluster& c, const Checker& check) {
+  UniqueValues macs(c, check, "name", "NIC MAC (derived from the cluster and node names)");
+  for (size_t i = 0; i < c.nodes.size(); ++i) {
+    if (check.has(node_path(i, "name")) && is_dns_label(c.nodes[i].name)) {
+      macs.add(i, node_mac(c, c.nodes[i]));
+    }
+  }
+}
+
 void validate_nodes(const Cluster& c, const Checker& check) {
   if (!check.has("nodes")) {
     return;
@@ -183,6 +194,7 @@ void validate_nodes(const Cluster& c, const Checker& check) {
   check_control_planes(c, check);
   check_addresses(c, check);
   check_vmids(c, check);
+  check_macs(c, check);
   check_placement(c, check);
 }
 

@@ -168,6 +168,11 @@ GenOptions cluster_gen_options(const spec::Cluster& c, const std::string& schema
   o.pod_subnets = c.pod_subnets;
   o.service_subnets = c.service_subnets;
   o.install_image = installer_image(c, schematic_id);
+  if (!o.contract.at_least(1, 12)) {
+    // Before v1.12 a GRUB install takes its command line from machine.install, not from the
+    // schematic (the installer honours only the schematic's extensions, talos.md §8).
+    o.install_extra_kernel_args = c.image.extra_kernel_args;
+  }
   o.allow_scheduling_on_control_planes = c.allow_scheduling_on_control_planes;
   return o;
 }

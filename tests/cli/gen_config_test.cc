@@ -158,8 +158,9 @@ TEST(GenConfig, PrintsNoSecretValues) {
   ASSERT_TRUE(bundle.ok());
   for (const std::string& secret :
        {bundle->cluster_secret.reveal(), bundle->bootstrap_token.reveal(),
-        bundle->trustd_token.reveal(), bundle->certs.os.key.reveal().substr(0, 40),
-        bundle->certs.k8s.key.reveal().substr(0, 40)}) {
+        bundle->trustd_token.reveal(), bundle->certs.os.key.reveal().substr(60, 40),
+        bundle->certs.k8s.key.reveal().substr(60, 40),
+        bundle->certs.etcd.key.reveal().substr(60, 40)}) {
     EXPECT_THAT(r.out + r.err, Not(HasSubstr(secret)));
   }
 }

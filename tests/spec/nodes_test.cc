@@ -4,6 +4,8 @@
 
 #include "spec/load.h"
 #include "support.h"
+#include "test_paths.h"
+#include "util/file.h"
 
 namespace spec {
 namespace {
@@ -169,6 +171,26 @@ TEST(SpecNodes, ReportsANodeThatIsNotAMapping) {
   const Loaded loaded = load(with_line(21, "  - w-1"));
   EXPECT_THAT(briefs(loaded),
               ElementsAre("21:5 error nodes[3]: expected a mapping of keys, found \"w-1\""));
+}
+
+}  // namespace
+}  // namespace spec
+
+namespace spec {
+namespace {
+
+TEST(SpecNodes, ReportsTwoNodesWhoseDerivedMacsCollide) {
+  // In cluster "homelab" these two names hash to the same 24-bit MAC suffix.
+  std::string text = *util::read_file(testing_paths::source("examples/minimal.yaml"));
+  text.replace(text.find("name: minimal"), 13, "name: homelab");
+  text += "  - {name: w-5412, role: worker, address: 127.10.0.21}\n"
+          "  - {name: w-5705, role: worker, address: 127.10.0.22}\n";
+  const Loaded loaded = load_text("cluster.yaml", text);
+  ASSERT_EQ(loaded.diagnostics.size(), 1u);
+  EXPECT_EQ(loaded.diagnostics[0].path, "nodes[2].name");
+  EXPECT_THAT(loaded.diagnostics[0].message,
+              ::testing::HasSubstr("NIC MAC (derived from the cluster and node names) bc:24:11:"));
+  EXPECT_THAT(loaded.diagnostics[0].message, ::testing::HasSubstr("is already used by w-5412"));
 }
 
 }  // namespace

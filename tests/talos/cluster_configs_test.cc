@@ -163,3 +163,26 @@ TEST(ClusterConfigs, SameInputsGiveSameBytes) {
 
 }  // namespace
 }  // namespace talos
+
+namespace talos {
+namespace {
+
+TEST(ClusterConfigs, InstallerImageNamePerTalosVersion) {
+  EXPECT_EQ(installer_image(lab_cluster("v1.9.6", "1.32.4"), kSchematic),
+            "factory.talos.dev/installer/" + std::string(kSchematic) + ":v1.9.6");
+  EXPECT_EQ(installer_image(lab_cluster("v1.10.9", "1.33.6"), kSchematic),
+            "factory.talos.dev/nocloud-installer/" + std::string(kSchematic) + ":v1.10.9");
+}
+
+TEST(ClusterConfigs, KernelArgsGoToTheInstallSectionBeforeTalos112Only) {
+  spec::Cluster old_talos = lab_cluster("v1.11.6", "1.34.1");
+  old_talos.image.extra_kernel_args = {"console=ttyS0"};
+  EXPECT_THAT(generate(old_talos)[0].yaml,
+              HasSubstr("        extraKernelArgs:\n            - console=ttyS0\n"));
+  spec::Cluster new_talos = lab_cluster("v1.12.11", "1.35.4");
+  new_talos.image.extra_kernel_args = {"console=ttyS0"};
+  EXPECT_THAT(generate(new_talos)[0].yaml, Not(HasSubstr("extraKernelArgs")));
+}
+
+}  // namespace
+}  // namespace talos

@@ -6,6 +6,7 @@ section 4.8: fields Talos accepts but hides from its schema are removed before v
 Usage: validate_talos_config.py SCHEMA CONFIG... ; exit 0 when every document of every file is
 valid, 1 otherwise (each problem printed as FILE: document N: path: message).
 """
+import os
 import sys
 
 import jsonschema
@@ -13,10 +14,18 @@ import yaml
 
 HIDDEN_TOP = ["persist"]
 HIDDEN_MACHINE = ["disks", "systemDiskEncryption"]
-HIDDEN_INSTALL = ["extensions", "bootloader", "extraKernelArgs"]
+HIDDEN_INSTALL = ["extensions", "bootloader"]
+# From v1.12 machine.install.extraKernelArgs is accepted but no longer in the schema.
+HIDDEN_INSTALL_FROM_1_12 = ["extraKernelArgs"]
 
 
-def strip_allowances(doc):
+def schema_minor(schema_path):
+    """The minor version of the schema's directory name (reference/talos/v1.12/… → 12)."""
+    version = os.path.basename(os.path.dirname(os.path.abspath(schema_path)))
+    return int(version.split(".")[1]) if version.startswith("v1.") else 99
+
+
+def strip_allowances(doc, minor):
     if "kind" in doc:
         return doc
     for key in HIDDEN_TOP:
@@ -24,7 +33,7 @@ def strip_allowances(doc):
     machine = doc.get("machine") or {}
     for key in HIDDEN_MACHINE:
         machine.pop(key, None)
-    for key in HIDDEN_INSTALL:
+    for key in HIDDEN_INSTALL + (HIDDEN_INSTALL_FROM_1_12 if minor >= 12 else []):
         (machine.get("install") or {}).pop(key, None)
     for iface in (machine.get("network") or {}).get("interfaces") or []:
         iface.pop("cidr", None)
@@ -57,7 +66,7 @@ def main():
             if doc is None:
                 continue
             validator = validator_class(branch_for(schema, doc))
-            for error in validator.iter_errors(strip_allowances(doc)):
+            for error in validator.iter_errors(strip_allowances(doc, schema_minor(sys.argv[1]))):
                 failures += 1
                 where = "/".join(str(p) for p in error.absolute_path)
                 print(f"{path}: document {i}: {where}: {error.message[:300]}")
