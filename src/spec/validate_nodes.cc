@@ -1,6 +1,7 @@
 // The nodes: hostnames, control-plane count, addresses, VMIDs, placement. A duplicate is
 // reported at its second use and names the first.
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -179,8 +180,10 @@ void check_placement(const Cluster& c, const Checker& check) {
 // The derived MACs have 24 bits of hash: rare collisions must be caught before two VMs share one.
 void check_macs(const Cluster& c, const Checker& check) {
   UniqueValues macs(c, check, "name", "NIC MAC (derived from the cluster and node names)");
+  std::unordered_set<std::string> names;  // a repeated name is reported once, by check_names
   for (size_t i = 0; i < c.nodes.size(); ++i) {
-    if (check.has(node_path(i, "name")) && is_dns_label(c.nodes[i].name)) {
+    const std::string& name = c.nodes[i].name;
+    if (check.has(node_path(i, "name")) && is_dns_label(name) && names.insert(name).second) {
       macs.add(i, node_mac(c, c.nodes[i]));
     }
   }

@@ -102,7 +102,8 @@ class Decoder {
   }
 
   Result<Tree> boolean(const YAML::Node& node, const std::string& path) {
-    if (node.IsScalar()) {
+    // yaml.v3 reads plain YAML 1.1 booleans (yes/on…) into bool fields but never quoted text.
+    if (node.IsScalar() && node.Tag() != "!") {
       const std::string& s = node.Scalar();
       for (const char* t : {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}) {
         if (s == t) {

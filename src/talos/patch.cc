@@ -17,6 +17,17 @@ bool starts_with_bracket(std::string_view text) {
   return i != std::string_view::npos && text[i] == '[';
 }
 
+// nlohmann prefixes its messages with "[json.exception.<kind>.<id>] "; users need the rest.
+std::string library_message(std::string_view what) {
+  if (what.starts_with("[json.exception.")) {
+    const size_t end = what.find("] ");
+    if (end != std::string_view::npos) {
+      what.remove_prefix(end + 2);
+    }
+  }
+  return std::string(what);
+}
+
 bool looks_like_operations(const Tree& v) {
   if (!v.is_array() || v.empty()) {
     return false;
@@ -40,8 +51,9 @@ Result<void> apply_json6902(std::vector<Tree>& docs, const ConfigPatch& patch) {
   try {
     patched = docs[0].patch(patch.operations);
   } catch (const nlohmann::json::exception& e) {
-    return Error::invalid_input(fmt::format("JSON patch failed: {}", e.what()))
-        .with_context(patch.origin);
+    return Error::invalid_input(fmt::format("JSON patch failed: {}", library_message(e.what())))
+        .with_context(patch.origin)
+        .with_hint("RFC 6902: add needs the parent to exist, replace/remove need the path itself");
   }
   Result<Tree> normalized = normalize_document(patched);
   if (!normalized.ok()) {

@@ -50,7 +50,9 @@ Result<std::string> write_temp(const std::string& path, std::string_view content
   const std::string tmp = temp_name_for(path);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
-    return errno_error("create", tmp);
+    // Name the file the caller asked for (and its directory), not our temporary name.
+    return Error::io(fmt::format("cannot write {}: {} (in directory {})", path,
+                                 std::strerror(errno), dir_of(path)));
   }
   size_t written = 0;
   while (written < content.size()) {
