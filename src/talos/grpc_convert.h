@@ -1,0 +1,17 @@
+// Generated proto messages → the plain structs of api_types.h. Internal to the gRPC client.
+#pragma once
+
+#include "cosi/resource.pb.h"
+#include "machine/machine.pb.h"
+#include "storage/storage.pb.h"
+#include "talos/api_types.h"
+
+namespace talos {
+
+VersionInfo from_proto(const ::machine::Version& v);
+ApplyResult from_proto(const ::machine::ApplyConfiguration& a);
+Disk from_proto(const ::storage::Disk& d);
+ServiceInfo from_proto(const ::machine::ServiceInfo& s);
+Resource from_proto(const ::cosi::resource::Resource& r);
+
+}  // namespace talos

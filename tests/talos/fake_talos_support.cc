@@ -1,0 +1,316 @@
+// FakeTalos: the services, the role check and the TLS setup of the test apid.
+#include <arpa/inet.h>
+#include <cstring>
+#include <netinet/in.h>
+#include <optional>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+#include <grpcpp/server_context.h>
+
+#include "cosi/state.grpc.pb.h"
+#include "machine/machine.grpc.pb.h"
+#include "storage/storage.grpc.pb.h"
+#include "talos/fake_talos.h"
+#include "talos/x509_info.h"
+
+namespace talos_test {
+namespace {
+
+using State = FakeTalos::State;
+
+std::vector<std::string> peer_roles(grpc::ServerContext* context, bool& had_cert) {
+  const auto pems = context->auth_context()->FindPropertyValues("x509_pem_cert");
+  had_cert = !pems.empty();
+  if (!had_cert) {
+    return {};
+  }
+  auto roles = talos::certificate_organizations(std::string(pems[0].data(), pems[0].size()));
+  return roles.ok() ? *roles : std::vector<std::string>{};
+}
+
+bool has_role(const std::vector<std::string>& roles, const std::string& role) {
+  for (const auto& r : roles) {
+    if (r == role) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Records the call and decides whether it fails before doing its work.
+std::optional<grpc::Status> begin(State& s, grpc::ServerContext* context, const std::string& method,
+                                  bool admin_only) {
+  std::lock_guard lock(s.mutex);
+  s.seen.calls[method]++;
+  s.seen.node_metadata.clear();
+  const auto range = context->client_metadata().equal_range("node");
+  for (auto it = range.first; it != range.second; ++it) {
+    s.seen.node_metadata.emplace_back(it->second.data(), it->second.size());
+  }
+  s.seen.peer_roles = peer_roles(context, s.seen.peer_had_cert);
+  auto& queue = s.script.fail_next[method];
+  if (!queue.empty()) {
+    grpc::Status status = queue.front();
+    queue.pop_front();
+    return status;
+  }
+  if (s.mode == ServerMode::Maintenance && method == "Version") {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                        "API is not implemented in maintenance mode");
+  }
+  if (s.mode == ServerMode::Secure && admin_only && !has_role(s.seen.peer_roles, "os:admin")) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "not authorized");
+  }
+  return std::nullopt;
+}
+
+class Machine final : public machine::MachineService::Service {
+ public:
+  explicit Machine(std::shared_ptr<State> s) : s_(std::move(s)) {}
+
+  grpc::Status Version(grpc::ServerContext* context, const google::protobuf::Empty*,
+                       machine::VersionResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Version", false)) {
+      return *failed;
+    }
+    std::this_thread::sleep_for(s_->script.version_delay);
+    machine::Version* v = reply->add_messages();
+    if (!s_->script.embedded_error.empty()) {
+      v->mutable_metadata()->set_hostname(s_->script.embedded_hostname);
+      v->mutable_metadata()->set_error(s_->script.embedded_error);
+      v->mutable_metadata()->mutable_status()->set_code(14);
+      v->mutable_metadata()->mutable_status()->set_message(s_->script.embedded_error);
+      return grpc::Status::OK;
+    }
+    v->mutable_version()->set_tag("v1.11.6");
+    v->mutable_version()->set_sha(std::string(s_->script.version_padding, 'x'));
+    v->mutable_version()->set_arch("amd64");
+    v->mutable_platform()->set_name("nocloud");
+    v->mutable_platform()->set_mode("cloud");
+    v->mutable_features()->set_rbac(true);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ApplyConfiguration(grpc::ServerContext* context,
+                                  const machine::ApplyConfigurationRequest* request,
+                                  machine::ApplyConfigurationResponse* reply) override {
+    if (auto failed = begin(*s_, context, "ApplyConfiguration", s_->mode == ServerMode::Secure)) {
+      return *failed;
+    }
+    if (request->data().find("version: v1alpha1") == std::string::npos) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "the applied machine configuration doesn't contain v1alpha1 config, "
+                          "did you mean to patch the machine config instead?");
+    }
+    machine::ApplyConfiguration* a = reply->add_messages();
+    a->add_warnings("deprecated field");
+    a->set_mode(request->dry_run() ? machine::ApplyConfigurationRequest::NO_REBOOT
+                                   : request->mode());
+    a->set_mode_details(request->dry_run() ? "Dry run summary:" : "Applied configuration");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Bootstrap(grpc::ServerContext* context, const machine::BootstrapRequest*,
+                         machine::BootstrapResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Bootstrap", true)) {
+      return *failed;
+    }
+    std::lock_guard lock(s_->mutex);
+    if (s_->seen.bootstraps++ > 0) {
+      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "etcd data directory is not empty");
+    }
+    reply->add_messages();
+    return grpc::Status::OK;
+  }
+
+  grpc::Status ServiceList(grpc::ServerContext* context, const google::protobuf::Empty*,
+                           machine::ServiceListResponse* reply) override {
+    if (auto failed = begin(*s_, context, "ServiceList", false)) {
+      return *failed;
+    }
+    machine::ServiceInfo* info = reply->add_messages()->add_services();
+    info->set_id("etcd");
+    info->set_state("Running");
+    info->mutable_health()->set_healthy(true);
+    machine::ServiceEvent* e = info->mutable_events()->add_events();
+    e->set_msg("Health check successful");
+    e->set_state("Running");
+    e->mutable_ts()->set_seconds(1700000000);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Kubeconfig(grpc::ServerContext* context, const google::protobuf::Empty*,
+                          grpc::ServerWriter<common::Data>* writer) override {
+    if (auto failed = begin(*s_, context, "Kubeconfig", true)) {
+      return *failed;
+    }
+    common::Data data;
+    data.set_bytes(s_->script.kubeconfig_archive);
+    writer->Write(data);
+    return grpc::Status::OK;
+  }
+
+ private:
+  std::shared_ptr<State> s_;
+};
+
+class Storage final : public storage::StorageService::Service {
+ public:
+  explicit Storage(std::shared_ptr<State> s) : s_(std::move(s)) {}
+
+  grpc::Status Disks(grpc::ServerContext* context, const google::protobuf::Empty*,
+                     storage::DisksResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Disks", false)) {
+      return *failed;
+    }
+    storage::Disk* d = reply->add_messages()->add_disks();
+    d->set_device_name("/dev/vda");
+    d->set_size(34359738368);
+    d->set_model("QEMU HARDDISK");
+    d->set_type(storage::Disk::HDD);
+    return grpc::Status::OK;
+  }
+
+ private:
+  std::shared_ptr<State> s_;
+};
+
+void fill_machine_status(cosi::resource::Resource* r) {
+  cosi::resource::Metadata* m = r->mutable_metadata();
+  m->set_namespace_("runtime");
+  m->set_type("MachineStatuses.runtime.talos.dev");
+  m->set_id("machine");
+  m->set_version("3");
+  m->set_phase("running");
+  m->mutable_created()->set_seconds(1700000000);
+  (*m->mutable_labels())["talos.dev/stage"] = "running";
+  r->mutable_spec()->set_yaml_spec("stage: running\nstatus:\n    ready: true\n");
+  r->mutable_spec()->set_proto_spec(std::string("\x08\x04\x12\x02\x08\x01", 6));
+}
+
+class Cosi final : public cosi::resource::State::Service {
+ public:
+  explicit Cosi(std::shared_ptr<State> s) : s_(std::move(s)) {}
+
+  grpc::Status Get(grpc::ServerContext* context, const cosi::resource::GetRequest* request,
+                   cosi::resource::GetResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Get", false)) {
+      return *failed;
+    }
+    if (request->type() != "MachineStatuses.runtime.talos.dev" || request->id() != "machine") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          "resource " + request->type() + "/" + request->id() + " doesn't exist");
+    }
+    fill_machine_status(reply->mutable_resource());
+    return grpc::Status::OK;
+  }
+
+  grpc::Status List(grpc::ServerContext* context, const cosi::resource::ListRequest* request,
+                    grpc::ServerWriter<cosi::resource::ListResponse>* writer) override {
+    if (auto failed = begin(*s_, context, "List", false)) {
+      return *failed;
+    }
+    for (int i = 0; i < 2; ++i) {
+      cosi::resource::ListResponse item;
+      fill_machine_status(item.mutable_resource());
+      item.mutable_resource()->mutable_metadata()->set_id("machine-" + std::to_string(i));
+      writer->Write(item);
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  std::shared_ptr<State> s_;
+};
+
+std::shared_ptr<grpc::ServerCredentials> server_credentials(ServerMode mode, const Pem& server,
+                                                            const std::string& client_ca) {
+  grpc::SslServerCredentialsOptions ssl(
+      mode == ServerMode::Secure ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                 : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  ssl.pem_key_cert_pairs.push_back({server.key, server.crt});
+  if (mode == ServerMode::Secure) {
+    ssl.pem_root_certs = client_ca;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+FakeTalos::FakeTalos(ServerMode mode, const Pem& server, const std::string& client_ca)
+    : state_(std::make_shared<State>()) {
+  state_->mode = mode;
+  services_.push_back(std::make_unique<Machine>(state_));
+  services_.push_back(std::make_unique<Storage>(state_));
+  services_.push_back(std::make_unique<Cosi>(state_));
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", server_credentials(mode, server, client_ca), &port_);
+  builder.SetMaxSendMessageSize(64 << 20);  // so the client's 32 MiB limit is what refuses
+  for (auto& service : services_) {
+    builder.RegisterService(service.get());
+  }
+  server_ = builder.BuildAndStart();
+}
+
+FakeTalos::~FakeTalos() {
+  server_->Shutdown(std::chrono::system_clock::now());
+}
+
+std::string FakeTalos::endpoint() const {
+  return "127.0.0.1:" + std::to_string(port_);
+}
+
+int closed_port() {
+  // Bind and close a plain socket: the kernel picked a free port and nothing listens there now.
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string kubeconfig_tar_gz(const std::string& content) {
+  char header[512] = {};
+  std::strcpy(header, "kubeconfig");
+  std::snprintf(header + 100, 8, "%07o", 0600);
+  std::snprintf(header + 108, 8, "%07o", 0);
+  std::snprintf(header + 116, 8, "%07o", 0);
+  std::snprintf(header + 124, 12, "%011o", static_cast<unsigned>(content.size()));
+  std::snprintf(header + 136, 12, "%011o", 0);
+  header[156] = '0';
+  std::memcpy(header + 257,
+              "ustar\0"
+              "00",
+              8);
+  std::memset(header + 148, ' ', 8);
+  unsigned sum = 0;
+  for (unsigned char c : header) {
+    sum += c;
+  }
+  std::snprintf(header + 148, 8, "%06o", sum);
+  // No padding after the data and no end-of-archive blocks: Talos never closes its tar writer.
+  const std::string tar = std::string(header, sizeof header) + content;
+
+  z_stream z{};
+  deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, tar.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(tar.data()));
+  z.avail_in = static_cast<uInt>(tar.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+}  // namespace talos_test
