@@ -24,6 +24,9 @@ namespace {
 enum class Idempotent { Yes, No };
 
 bool transient(const grpc::Status& status) {
+  if (is_tls_failure(status)) {
+    return false;  // a trust problem: the next handshake fails the same way
+  }
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
 }

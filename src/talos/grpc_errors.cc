@@ -29,10 +29,7 @@ util::Error permission_denied(const grpc::Status& status, const CallSite& site) 
 
 util::Error unavailable(const grpc::Status& status, const CallSite& site) {
   const std::string& detail = status.error_message();
-  // gRPC reports failed handshakes as Unavailable; the cause is trust, not reachability.
-  if (contains(detail, "CERTIFICATE_VERIFY_FAILED") || contains(detail, "certificate verify") ||
-      contains(detail, "Handshake failed") || contains(detail, "handshake failed") ||
-      contains(detail, "fingerprint")) {
+  if (is_tls_failure(status)) {
     return util::Error::unavailable(fmt::format("TLS handshake with {} failed during {}: {}",
                                                 site.endpoint, site.method, detail))
         .with_hint(site.mode == ConnectMode::Secure
@@ -76,6 +73,14 @@ util::Error failed_precondition(const grpc::Status& status, const CallSite& site
 }
 
 }  // namespace
+
+bool is_tls_failure(const grpc::Status& status) {
+  const std::string& detail = status.error_message();
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+         (contains(detail, "CERTIFICATE_VERIFY_FAILED") || contains(detail, "certificate verify") ||
+          contains(detail, "Handshake failed") || contains(detail, "handshake failed") ||
+          contains(detail, "fingerprint"));
+}
 
 std::string CallSite::target() const {
   return node.empty() ? endpoint : fmt::format("node {} via {}", node, endpoint);

@@ -31,6 +31,10 @@ struct CallSite {
 // os:admin".
 std::string required_roles(const std::string& method);
 
+// gRPC reports a failed TLS handshake (untrusted server, wrong pin, refused client cert) as
+// Unavailable; unlike an unreachable node it does not heal by retrying.
+bool is_tls_failure(const grpc::Status& status);
+
 // Never called with an OK status.
 util::Error status_error(const grpc::Status& status, const CallSite& site);
 

@@ -145,13 +145,13 @@ TEST_F(SecureNode, VerifiesServerAndPresentsClientCertificate) {
 TEST_F(SecureNode, FailsClearlyWhenTheServerIsNotSignedByTheTalosconfigCa) {
   auto options = secure(node_.endpoint(), pki().admin, &sleeps_);
   options.credentials.ca_pem = pki().other_ca.crt;
-  options.retry.max_attempts = 1;
   auto version = connect(options)->version();
   ASSERT_FALSE(version.ok());
   EXPECT_EQ(version.error().code, util::ErrorCode::Unavailable);
   EXPECT_THAT(version.error().message, HasSubstr("TLS handshake with " + node_.endpoint()));
   EXPECT_THAT(version.error().hint, HasSubstr("not signed by the talosconfig's CA"));
   EXPECT_EQ(node_.seen().calls["Version"], 0);
+  EXPECT_TRUE(sleeps_.waits.empty());  // a trust failure is not retried
 }
 
 TEST_F(SecureNode, SendsNodeMetadata) {
@@ -207,6 +207,27 @@ TEST_F(SecureNode, SecondBootstrapIsAlreadyExistsWithTheTalosMessage) {
   EXPECT_EQ(again.error().code, util::ErrorCode::AlreadyExists);
   EXPECT_EQ(again.error().message, "etcd data directory is not empty");
   EXPECT_EQ(node_.seen().calls["Bootstrap"], 2);
+}
+
+TEST_F(SecureNode, BootstrapNotAvailableYetIsTransientAndNotRetriedHere) {
+  node_.script().fail_next["Bootstrap"] = {
+      grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "bootstrap is not available yet")};
+  auto bootstrapped = connect(secure(node_.endpoint(), pki().admin, &sleeps_))->bootstrap();
+  ASSERT_FALSE(bootstrapped.ok());
+  EXPECT_EQ(bootstrapped.error().code, util::ErrorCode::Unavailable);  // the engine waits, retries
+  EXPECT_EQ(bootstrapped.error().message,
+            "Bootstrap on " + node_.endpoint() + ": bootstrap is not available yet");
+  EXPECT_EQ(node_.seen().calls["Bootstrap"], 1);
+}
+
+TEST_F(SecureNode, ControlPlaneOnlyCallOnAWorkerSaysWhereToSendIt) {
+  node_.script().fail_next["Kubeconfig"] = {grpc::Status(
+      grpc::StatusCode::UNIMPLEMENTED, "kubeconfig is only available on control plane nodes")};
+  auto kubeconfig = connect(secure(node_.endpoint(), pki().admin, &sleeps_))->kubeconfig();
+  ASSERT_FALSE(kubeconfig.ok());
+  EXPECT_EQ(kubeconfig.error().code, util::ErrorCode::Conflict);
+  EXPECT_THAT(kubeconfig.error().message, HasSubstr("only available on control plane nodes"));
+  EXPECT_EQ(kubeconfig.error().hint, "send this call to a control-plane node");
 }
 
 TEST_F(SecureNode, RetriesAnIdempotentReadAfterATransientUnavailable) {
