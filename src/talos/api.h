@@ -67,6 +67,10 @@ class Api {
   virtual util::Result<VersionInfo> version() = 0;
   virtual util::Result<std::vector<Disk>> disks() = 0;
   virtual util::Result<std::vector<ServiceInfo>> service_list() = 0;
+  virtual util::Result<MemoryInfo> memory() = 0;
+  // Control planes only. `query_local`: this node's etcd member only, else the cluster's view
+  // (needs an etcd leader).
+  virtual util::Result<std::vector<EtcdMember>> etcd_member_list(bool query_local) = 0;
   // NotFound when the resource does not exist.
   virtual util::Result<Resource> cosi_get(const std::string& ns, const std::string& type,
                                           const std::string& id) = 0;

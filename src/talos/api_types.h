@@ -69,6 +69,23 @@ struct ServiceInfo {
   std::string health_message;
 };
 
+// Memory reply (health checks). Values as machined reads /proc/meminfo; Linux reports them in
+// KiB (talos.md does not state the unit).
+struct MemoryInfo {
+  std::string node;
+  std::uint64_t total = 0;
+  std::uint64_t free = 0;
+  std::uint64_t available = 0;
+};
+
+struct EtcdMember {
+  std::uint64_t id = 0;  // COSI shows the same id as 16 lowercase hex digits
+  std::string hostname;
+  std::vector<std::string> peer_urls;
+  std::vector<std::string> client_urls;
+  bool is_learner = false;
+};
+
 // COSI resource (talos.md §2.5). Timestamps are Unix seconds.
 struct ResourceMetadata {
   std::string ns;  // "namespace" in the proto; a keyword in C++

@@ -45,6 +45,8 @@ class GrpcApi final : public Api {
   util::Result<VersionInfo> version() override;
   util::Result<std::vector<Disk>> disks() override;
   util::Result<std::vector<ServiceInfo>> service_list() override;
+  util::Result<MemoryInfo> memory() override;
+  util::Result<std::vector<EtcdMember>> etcd_member_list(bool query_local) override;
   util::Result<Resource> cosi_get(const std::string& ns, const std::string& type,
                                   const std::string& id) override;
   util::Result<std::vector<Resource>> cosi_list(const std::string& ns,
@@ -153,6 +155,30 @@ util::Result<std::vector<ServiceInfo>> GrpcApi::service_list() {
   std::vector<ServiceInfo> out;
   for (const auto& service : reply.messages(0).services()) {
     out.push_back(from_proto(service));
+  }
+  return out;
+}
+
+util::Result<MemoryInfo> GrpcApi::memory() {
+  ::machine::MemoryResponse reply;
+  RETURN_IF_ERROR(call("Memory", Idempotent::Yes, [&](grpc::ClientContext& context) {
+    return machine_->Memory(&context, google::protobuf::Empty(), &reply);
+  }));
+  RETURN_IF_ERROR(check_envelope(reply, site("Memory")));
+  return from_proto(reply.messages(0));
+}
+
+util::Result<std::vector<EtcdMember>> GrpcApi::etcd_member_list(bool query_local) {
+  ::machine::EtcdMemberListRequest request;
+  request.set_query_local(query_local);
+  ::machine::EtcdMemberListResponse reply;
+  RETURN_IF_ERROR(call("EtcdMemberList", Idempotent::Yes, [&](grpc::ClientContext& context) {
+    return machine_->EtcdMemberList(&context, request, &reply);
+  }));
+  RETURN_IF_ERROR(check_envelope(reply, site("EtcdMemberList")));
+  std::vector<EtcdMember> out;
+  for (const auto& member : reply.messages(0).members()) {
+    out.push_back(from_proto(member));
   }
   return out;
 }

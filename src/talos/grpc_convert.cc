@@ -76,6 +76,25 @@ ServiceInfo from_proto(const ::machine::ServiceInfo& s) {
   return out;
 }
 
+MemoryInfo from_proto(const ::machine::Memory& m) {
+  return MemoryInfo{
+      .node = m.metadata().hostname(),
+      .total = m.meminfo().memtotal(),
+      .free = m.meminfo().memfree(),
+      .available = m.meminfo().memavailable(),
+  };
+}
+
+EtcdMember from_proto(const ::machine::EtcdMember& e) {
+  return EtcdMember{
+      .id = e.id(),
+      .hostname = e.hostname(),
+      .peer_urls = {e.peer_urls().begin(), e.peer_urls().end()},
+      .client_urls = {e.client_urls().begin(), e.client_urls().end()},
+      .is_learner = e.is_learner(),
+  };
+}
+
 Resource from_proto(const ::cosi::resource::Resource& r) {
   const auto& m = r.metadata();
   return Resource{

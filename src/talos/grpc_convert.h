@@ -12,6 +12,8 @@ VersionInfo from_proto(const ::machine::Version& v);
 ApplyResult from_proto(const ::machine::ApplyConfiguration& a);
 Disk from_proto(const ::storage::Disk& d);
 ServiceInfo from_proto(const ::machine::ServiceInfo& s);
+MemoryInfo from_proto(const ::machine::Memory& m);
+EtcdMember from_proto(const ::machine::EtcdMember& e);
 Resource from_proto(const ::cosi::resource::Resource& r);
 
 }  // namespace talos

@@ -144,6 +144,31 @@ class Machine final : public machine::MachineService::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status Memory(grpc::ServerContext* context, const google::protobuf::Empty*,
+                      machine::MemoryResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Memory", false)) {
+      return *failed;
+    }
+    machine::MemInfo* info = reply->add_messages()->mutable_meminfo();
+    info->set_memtotal(4026532);
+    info->set_memfree(2013266);
+    info->set_memavailable(3019898);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status EtcdMemberList(grpc::ServerContext* context, const machine::EtcdMemberListRequest*,
+                              machine::EtcdMemberListResponse* reply) override {
+    if (auto failed = begin(*s_, context, "EtcdMemberList", false)) {
+      return *failed;
+    }
+    machine::EtcdMember* m = reply->add_messages()->add_members();
+    m->set_id(0x1a2b3c4d5e6f7081);
+    m->set_hostname("cp-1");
+    m->add_peer_urls("https://127.0.0.1:2380");
+    m->add_client_urls("https://127.0.0.1:2379");
+    return grpc::Status::OK;
+  }
+
   grpc::Status Kubeconfig(grpc::ServerContext* context, const google::protobuf::Empty*,
                           grpc::ServerWriter<common::Data>* writer) override {
     if (auto failed = begin(*s_, context, "Kubeconfig", true)) {

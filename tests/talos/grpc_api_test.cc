@@ -315,6 +315,25 @@ TEST_F(SecureNode, ListsServices) {
   EXPECT_EQ(etcd.events[0].unix_seconds, 1700000000);
 }
 
+TEST_F(SecureNode, ReadsMemory) {
+  auto memory = connect(secure(node_.endpoint(), pki().reader, &sleeps_))->memory();
+  ASSERT_TRUE(memory.ok()) << memory.error().describe();
+  EXPECT_EQ(memory->total, 4026532u);
+  EXPECT_EQ(memory->available, 3019898u);
+}
+
+TEST_F(SecureNode, ListsEtcdMembersAndRetriesThatRead) {
+  node_.script().fail_next["EtcdMemberList"] = {
+      grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "no leader")};
+  auto members = connect(secure(node_.endpoint(), pki().admin, &sleeps_))->etcd_member_list(false);
+  ASSERT_TRUE(members.ok()) << members.error().describe();
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ((*members)[0].id, 0x1a2b3c4d5e6f7081u);
+  EXPECT_EQ((*members)[0].hostname, "cp-1");
+  EXPECT_THAT((*members)[0].peer_urls, ElementsAre("https://127.0.0.1:2380"));
+  EXPECT_EQ(node_.seen().calls["EtcdMemberList"], 2);
+}
+
 TEST_F(SecureNode, GetsACosiResourceWithYamlAndProtoSpec) {
   auto api = connect(secure(node_.endpoint(), pki().admin, &sleeps_));
   auto status = api->cosi_get("runtime", "MachineStatuses.runtime.talos.dev", "machine");
