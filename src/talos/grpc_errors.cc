@@ -39,11 +39,20 @@ util::Error unavailable(const grpc::Status& status, const CallSite& site) {
                        : "the node's key does not match the pinned fingerprint, or the node is "
                          "configured and needs the mTLS talosconfig");
   }
+  // "failed to connect" comes from our own transport: the endpoint itself is down, whatever node
+  // it was meant to proxy to. Otherwise apid answered Unavailable for the node behind it.
+  if (site.node.empty() || contains(detail, "failed to connect")) {
+    const std::string via =
+        site.node.empty() ? "" : fmt::format(" (endpoint for node {})", site.node);
+    return util::Error::unavailable(fmt::format("{}{} unreachable during {}: {}", site.endpoint,
+                                                via, site.method, detail))
+        .with_hint(
+            fmt::format("check that {} is powered on and its port is reachable", site.endpoint));
+  }
   return util::Error::unavailable(
              fmt::format("{} unreachable during {}: {}", site.target(), site.method, detail))
-      .with_hint(site.node.empty()
-                     ? "check that the node is powered on and port 50000 is reachable"
-                     : "check that the node is up and reachable from the endpoint node");
+      .with_hint(
+          fmt::format("check that node {} is up and reachable from {}", site.node, site.endpoint));
 }
 
 util::Error unimplemented(const grpc::Status& status, const CallSite& site) {

@@ -272,8 +272,11 @@ TEST_F(SecureNode, UnavailableNodeIsNamedWithAHint) {
   auto version = connect(options)->version();
   ASSERT_FALSE(version.ok());
   EXPECT_EQ(version.error().code, util::ErrorCode::Unavailable);
-  EXPECT_THAT(version.error().message, HasSubstr("node 127.0.0.9 via 127.0.0.1:"));
-  EXPECT_THAT(version.error().message, HasSubstr("unreachable during Version"));
+  EXPECT_THAT(
+      version.error().message,
+      HasSubstr(options.endpoint + " (endpoint for node 127.0.0.9) unreachable during Version"));
+  EXPECT_EQ(version.error().hint,
+            "check that " + options.endpoint + " is powered on and its port is reachable");
   EXPECT_EQ(sleeps_.waits.size(), 3u);  // a read: retried
 }
 
@@ -299,8 +302,10 @@ TEST_F(SecureNode, EmbeddedPerNodeErrorNamesTheNode) {
   auto version = connect(secure(node_.endpoint(), pki().admin, &sleeps_))->version();
   ASSERT_FALSE(version.ok());
   EXPECT_EQ(version.error().code, util::ErrorCode::Unavailable);
-  EXPECT_THAT(version.error().message, HasSubstr("node 127.0.0.7"));
-  EXPECT_THAT(version.error().message, HasSubstr("connection refused"));
+  EXPECT_EQ(version.error().message, "node 127.0.0.7 via " + node_.endpoint() +
+                                         " unreachable during Version: connection refused");
+  EXPECT_EQ(version.error().hint,
+            "check that node 127.0.0.7 is up and reachable from " + node_.endpoint());
 }
 
 TEST_F(SecureNode, ListsServices) {
