@@ -63,6 +63,13 @@ bool is_sha256_base64(const std::string& pin) {
 
 util::Result<std::shared_ptr<grpc::ChannelCredentials>> maintenance_credentials(
     const ConnectOptions& options) {
+  // Checked before the options exist: gRPC 1.51 frees them only inside TlsCredentials(), so
+  // returning early afterwards would leak them.
+  if (!options.spki_sha256_pin.empty() && !is_sha256_base64(options.spki_sha256_pin)) {
+    return util::Error::invalid_input(
+        fmt::format("SPKI pin '{}' is not a base64 SHA-256 (44 characters ending in '=')",
+                    options.spki_sha256_pin));
+  }
   gx::TlsChannelCredentialsOptions tls;
   tls.set_verify_server_certs(false);
   // The host check would fail too: throwaway certs need not name the address we dialled.
@@ -70,11 +77,6 @@ util::Result<std::shared_ptr<grpc::ChannelCredentials>> maintenance_credentials(
   if (options.spki_sha256_pin.empty()) {
     tls.set_certificate_verifier(std::make_shared<gx::NoOpCertificateVerifier>());
   } else {
-    if (!is_sha256_base64(options.spki_sha256_pin)) {
-      return util::Error::invalid_input(
-          fmt::format("SPKI pin '{}' is not a base64 SHA-256 (44 characters ending in '=')",
-                      options.spki_sha256_pin));
-    }
     tls.set_certificate_verifier(
         gx::ExternalCertificateVerifier::Create<SpkiPinVerifier>(options.spki_sha256_pin));
   }
