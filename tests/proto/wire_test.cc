@@ -58,7 +58,7 @@ TEST(ProtoWire, EncodesEtcdMemberIdAsFieldTwo) {
 TEST(ProtoWire, DecodesApidErrorReplyAsEnvelopeElementWithOnlyMetadata) {
   common::EmptyResponse failed;
   common::Metadata* md = failed.add_messages()->mutable_metadata();
-  md->set_hostname("10.0.0.2");
+  md->set_hostname("127.10.0.2");
   md->set_error("rpc error: code = Unavailable");
   md->mutable_status()->set_code(14);
   md->mutable_status()->set_message("connection refused");
@@ -66,7 +66,7 @@ TEST(ProtoWire, DecodesApidErrorReplyAsEnvelopeElementWithOnlyMetadata) {
   machine::VersionResponse reply;
   ASSERT_TRUE(reply.ParseFromString(failed.SerializeAsString()));
   ASSERT_EQ(reply.messages_size(), 1);
-  EXPECT_EQ(reply.messages(0).metadata().hostname(), "10.0.0.2");
+  EXPECT_EQ(reply.messages(0).metadata().hostname(), "127.10.0.2");
   EXPECT_EQ(reply.messages(0).metadata().status().code(), 14);
   EXPECT_FALSE(reply.messages(0).has_version());
 }

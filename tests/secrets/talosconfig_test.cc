@@ -32,16 +32,16 @@ TEST(Talosconfig, RendersGenConfigLayoutWithEmptyEndpoints) {
 }
 
 TEST(Talosconfig, RendersEndpointsAndNodesAsBlockLists) {
-  const Secret text = render_talosconfig("lab", {"10.0.0.2", "10.0.0.3:50000"}, {"10.0.0.4"}, kCa,
+  const Secret text = render_talosconfig("lab", {"127.10.0.2", "127.10.0.3:50000"}, {"127.10.0.4"}, kCa,
                                          kCrt, Secret(kKey));
   EXPECT_THAT(text.reveal(), ::testing::StartsWith("context: lab\n"
                                                    "contexts:\n"
                                                    "    lab:\n"
                                                    "        endpoints:\n"
-                                                   "            - 10.0.0.2\n"
-                                                   "            - 10.0.0.3:50000\n"
+                                                   "            - 127.10.0.2\n"
+                                                   "            - 127.10.0.3:50000\n"
                                                    "        nodes:\n"
-                                                   "            - 10.0.0.4\n"
+                                                   "            - 127.10.0.4\n"
                                                    "        ca: "));
 }
 
@@ -65,7 +65,7 @@ TEST(Talosconfig, WritesContextsInYamlMapOrderAndOmitsEmptyCredentials) {
 
 TEST(Talosconfig, ParsesWhatItRenders) {
   const Secret text =
-      render_talosconfig("home", {"10.0.0.2"}, {"10.0.0.3"}, kCa, kCrt, Secret(kKey));
+      render_talosconfig("home", {"127.10.0.2"}, {"127.10.0.3"}, kCa, kCrt, Secret(kKey));
   util::Result<Talosconfig> config = parse_talosconfig(text.reveal(), "talosconfig");
   ASSERT_TRUE(config.ok()) << config.error().describe();
   EXPECT_EQ(config->context, "home");
@@ -73,8 +73,8 @@ TEST(Talosconfig, ParsesWhatItRenders) {
   const TalosconfigContext* c = config->current();
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->name, "home");
-  EXPECT_EQ(c->endpoints, std::vector<std::string>{"10.0.0.2"});
-  EXPECT_EQ(c->nodes, std::vector<std::string>{"10.0.0.3"});
+  EXPECT_EQ(c->endpoints, std::vector<std::string>{"127.10.0.2"});
+  EXPECT_EQ(c->nodes, std::vector<std::string>{"127.10.0.3"});
   EXPECT_EQ(c->ca, kCa);
   EXPECT_EQ(c->crt, kCrt);
   EXPECT_EQ(c->key.reveal(), kKey);
@@ -83,9 +83,9 @@ TEST(Talosconfig, ParsesWhatItRenders) {
 
 TEST(Talosconfig, FoldsTheLegacyTargetIntoEndpoints) {
   util::Result<Talosconfig> config =
-      parse_talosconfig("context: old\ncontexts:\n  old:\n    target: 10.0.0.9\n", "tc");
+      parse_talosconfig("context: old\ncontexts:\n  old:\n    target: 127.10.0.9\n", "tc");
   ASSERT_TRUE(config.ok()) << config.error().describe();
-  EXPECT_EQ(config->contexts.at(0).endpoints, std::vector<std::string>{"10.0.0.9"});
+  EXPECT_EQ(config->contexts.at(0).endpoints, std::vector<std::string>{"127.10.0.9"});
   EXPECT_EQ(config->contexts.at(0).key.reveal(), "");
 }
 
@@ -94,7 +94,7 @@ TEST(Talosconfig, NamesTheBrokenFieldWithoutQuotingIt) {
       "context: home\ncontexts:\n  home:\n    endpoints: []\n    key: s3cr3t*value\n", "tc");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().message, "tc: contexts.home.key: not valid base64");
-  config = parse_talosconfig("context: home\ncontexts:\n  home:\n    endpoints: 10.0.0.1\n", "tc");
+  config = parse_talosconfig("context: home\ncontexts:\n  home:\n    endpoints: 127.10.0.1\n", "tc");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().message, "tc: contexts.home.endpoints: expected a list");
 }

@@ -11,12 +11,12 @@ std::string normalized(const std::string& endpoint) {
 }
 
 TEST(TalosEndpoint, AddsTheDefaultPort) {
-  EXPECT_EQ(normalized("10.0.0.5"), "10.0.0.5:50000");
+  EXPECT_EQ(normalized("127.10.0.5"), "127.10.0.5:50000");
   EXPECT_EQ(normalized("cp-1.example"), "cp-1.example:50000");
 }
 
 TEST(TalosEndpoint, KeepsAnExplicitPort) {
-  EXPECT_EQ(normalized("10.0.0.5:6000"), "10.0.0.5:6000");
+  EXPECT_EQ(normalized("127.10.0.5:6000"), "127.10.0.5:6000");
 }
 
 TEST(TalosEndpoint, BracketsIpv6) {
@@ -26,8 +26,8 @@ TEST(TalosEndpoint, BracketsIpv6) {
 }
 
 TEST(TalosEndpoint, RefusesBadPortsAndEmptyHosts) {
-  EXPECT_EQ(normalized("10.0.0.5:0"), "error: Talos endpoint '10.0.0.5:0' has an invalid port");
-  EXPECT_EQ(normalized("10.0.0.5:x"), "error: Talos endpoint '10.0.0.5:x' has an invalid port");
+  EXPECT_EQ(normalized("127.10.0.5:0"), "error: Talos endpoint '127.10.0.5:0' has an invalid port");
+  EXPECT_EQ(normalized("127.10.0.5:x"), "error: Talos endpoint '127.10.0.5:x' has an invalid port");
   EXPECT_EQ(normalized(""), "error: Talos endpoint '' has no host");
   EXPECT_EQ(normalized(":50000"), "error: Talos endpoint ':50000' has no host");
 }
