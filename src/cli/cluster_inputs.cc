@@ -19,9 +19,12 @@ std::optional<spec::Cluster> load_cluster(const std::string& file, Context& ctx)
   return std::move(loaded.spec);
 }
 
+factory::Schematic cluster_schematic(const spec::Cluster& cluster) {
+  return factory::make_schematic(cluster.image.extensions, cluster.image.extra_kernel_args);
+}
+
 std::string cluster_schematic_id(const spec::Cluster& cluster) {
-  return factory::schematic_id(
-      factory::make_schematic(cluster.image.extensions, cluster.image.extra_kernel_args));
+  return factory::schematic_id(cluster_schematic(cluster));
 }
 
 std::optional<ClusterInputs> load_cluster_inputs(const std::string& file, Context& ctx) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/context.h"
+#include "factory/schematic.h"
 #include "secrets/bundle.h"
 #include "spec/cluster.h"
 #include "talos/config_gen.h"
@@ -15,7 +16,8 @@ namespace cli {
 // Loads and validates cluster.yaml, printing its diagnostics (warnings too).
 std::optional<spec::Cluster> load_cluster(const std::string& file, Context& ctx);
 
-// The schematic ID of the cluster's image settings (sorted extensions, its kernel args).
+// The schematic of the cluster's image settings (sorted extensions, its kernel args), and its ID.
+factory::Schematic cluster_schematic(const spec::Cluster& cluster);
 std::string cluster_schematic_id(const spec::Cluster& cluster);
 
 struct ClusterInputs {

@@ -20,8 +20,6 @@
 namespace cli {
 namespace {
 
-constexpr mode_t kSecretFileMode = 0600;
-
 struct GenConfigOptions {
   std::string file = "cluster.yaml";
   std::string out_dir = "out";
@@ -48,11 +46,11 @@ util::Result<void> write_outputs(const std::string& dir,
   RETURN_IF_ERROR(util::make_dirs(dir, 0700));
   for (const talos::NodeConfig& c : configs) {
     const std::string path = fmt::format("{}/{}.yaml", dir, c.node);
-    RETURN_IF_ERROR(util::write_file_atomic(path, c.yaml, kSecretFileMode));
+    RETURN_IF_ERROR(util::write_file_atomic(path, c.yaml, util::kSecretFileMode));
     *ctx.out << path << "\n";
   }
   const std::string path = dir + "/talosconfig";
-  RETURN_IF_ERROR(util::write_file_atomic(path, talosconfig.reveal(), kSecretFileMode));
+  RETURN_IF_ERROR(util::write_file_atomic(path, talosconfig.reveal(), util::kSecretFileMode));
   *ctx.out << path << "\n";
   return {};
 }

@@ -67,9 +67,7 @@ void register_gen_schematic(CLI::App& gen, Context& ctx) {
       ctx.exit_code = kExitError;
       return;
     }
-    print_schematic(
-        factory::make_schematic(cluster->image.extensions, cluster->image.extra_kernel_args),
-        opts->format, ctx);
+    print_schematic(cluster_schematic(*cluster), opts->format, ctx);
   });
 }
 

@@ -19,8 +19,6 @@
 namespace cli {
 namespace {
 
-constexpr mode_t kSecretFileMode = 0600;
-
 struct GenSecretsOptions {
   std::string output = "secrets.yaml";
   std::string talos_version;  // empty: the newest contract talforge knows
@@ -53,8 +51,8 @@ util::Result<void> gen_secrets(const GenSecretsOptions& opts) {
                    secrets::generate_bundle(contract, std::chrono::system_clock::now()));
   const secrets::Secret text = secrets::render_bundle(bundle);
   util::Result<void> written =
-      opts.force ? util::write_file_atomic(opts.output, text.reveal(), kSecretFileMode)
-                 : util::write_file_exclusive(opts.output, text.reveal(), kSecretFileMode);
+      opts.force ? util::write_file_atomic(opts.output, text.reveal(), util::kSecretFileMode)
+                 : util::write_file_exclusive(opts.output, text.reveal(), util::kSecretFileMode);
   if (!written.ok() && written.error().code == util::ErrorCode::AlreadyExists) {
     return refuse_overwrite(opts.output);
   }

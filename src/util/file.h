@@ -9,6 +9,9 @@
 
 namespace util {
 
+// Mode of every file holding key material or tokens (bundles, machine configs, talosconfig).
+constexpr mode_t kSecretFileMode = 0600;
+
 Result<std::string> read_file(const std::string& path);
 
 // Writes `content` to `path` atomically: a temporary file in the same directory, fsync, chmod
