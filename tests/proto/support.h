@@ -26,6 +26,7 @@
 #include "resource/definitions/enums/enums.pb.h"
 #include "resource/definitions/etcd/etcd.pb.h"
 #include "resource/definitions/extensions/extensions.pb.h"
+#include "resource/definitions/hardware/hardware.pb.h"
 #include "resource/definitions/k8s/k8s.pb.h"
 #include "resource/definitions/network/network.pb.h"
 #include "resource/definitions/proto/proto.pb.h"
@@ -63,6 +64,7 @@ inline std::vector<const gpb::FileDescriptor*> talforge_files() {
       talos::resource::definitions::v1alpha1::ServiceSpec::descriptor()->file(),
       talos::resource::definitions::etcd::MemberSpec::descriptor()->file(),
       talos::resource::definitions::extensions::Layer::descriptor()->file(),
+      talos::resource::definitions::hardware::SystemInformationSpec::descriptor()->file(),
       resource::config::MachineConfigSpec::descriptor()->file(),
   };
 }
