@@ -123,14 +123,14 @@ class KubeState {
   // Eviction: removes the pod (a ReplicaSet pod gets a replacement, as its controller would).
   util::Result<void> evict(const std::string& ns, const std::string& name);
 
-  // Blocks until events newer than `after` exist or `deadline` passes (or stop_watches()).
+  // Blocks until events newer than `after` exist, `deadline` passes or stop_watches() is called.
   // Returns the events of `resource` (all of them; the caller filters by namespace and
   // selector) with resource_version > after, in order.
   std::vector<WatchEvent> wait_for_events(const std::string& resource, uint64_t after,
                                           std::chrono::steady_clock::time_point deadline) const;
-  // Wakes every waiting watcher so servers can stop promptly.
+  // Wakes every watcher waiting right now (they return no events), so a stopping server's
+  // streams end promptly. Later waits are unaffected.
   void stop_watches();
-  bool watches_stopped() const;
 
   std::chrono::system_clock::time_point now() const;
 
