@@ -50,6 +50,7 @@ class Client {
                                     const TaskWait& wait = {});
 
   int requests_sent() const { return requests_sent_; }
+  util::Clock& clock() { return clock_; }
 
  private:
   util::Result<nlohmann::json> send_once(const HttpRequest& request);

@@ -1,0 +1,321 @@
+#include <fmt/format.h>
+
+#include "proxmox/api.h"
+#include "proxmox/json_values.h"
+
+namespace proxmox {
+namespace {
+
+using nlohmann::json;
+using util::Error;
+using util::ErrorCode;
+using util::Result;
+
+std::string vm_path(const std::string& node, int vmid, const std::string& rest = "") {
+  return fmt::format("/nodes/{}/qemu/{}{}", node, vmid, rest);
+}
+
+VmState parse_vm(const json& entry) {
+  VmState vm;
+  vm.vmid = static_cast<int>(lenient_u64(entry, "vmid"));
+  vm.node = lenient_string(entry, "node");
+  vm.name = lenient_string(entry, "name");
+  vm.status = lenient_string(entry, "status");
+  vm.tags = split_list(lenient_string(entry, "tags"));
+  vm.lock = lenient_string(entry, "lock");
+  vm.is_template = lenient_u64(entry, "template") != 0;
+  vm.maxmem = lenient_u64(entry, "maxmem");
+  vm.maxdisk = lenient_u64(entry, "maxdisk");
+  return vm;
+}
+
+StorageState parse_storage(const json& entry) {
+  return {lenient_string(entry, "node"),       lenient_string(entry, "storage"),
+          lenient_string(entry, "plugintype"), lenient_string(entry, "status"),
+          split_list(lenient_string(entry, "content")), lenient_u64(entry, "shared") != 0};
+}
+
+class HttpApi final : public Api {
+ public:
+  HttpApi(Client& client, HttpApiOptions options) : client_(client), options_(options) {}
+
+  Result<PveVersion> version() override {
+    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, "/version"));
+    return parse_pve_version(lenient_string(data, "version"));
+  }
+
+  Result<ClusterState> cluster() override {
+    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, "/cluster/resources"));
+    ClusterState state;
+    for (const json& entry : data) {
+      const std::string type = lenient_string(entry, "type");
+      if (type == "node") {
+        state.nodes.push_back({lenient_string(entry, "node"), lenient_string(entry, "status")});
+      } else if (type == "qemu") {
+        state.vms.push_back(parse_vm(entry));
+      } else if (type == "storage") {
+        state.storages.push_back(parse_storage(entry));
+      }
+    }
+    return state;
+  }
+
+  Result<int> free_vmid(int from) override {
+    ASSIGN_OR_RETURN(ClusterState state, cluster());
+    for (int candidate = std::max(from, 100); candidate < from + 10000; ++candidate) {
+      if (state.find_vm(candidate) != nullptr) {
+        continue;
+      }
+      Result<json> probe =
+          client_.call(Method::Get, "/cluster/nextid", {{"vmid", std::to_string(candidate)}});
+      if (probe.ok()) {
+        return candidate;
+      }
+      if (probe.error().code != ErrorCode::AlreadyExists) {
+        return std::move(probe).error();
+      }
+    }
+    return Error::conflict(fmt::format("no free VMID in {}..{}", from, from + 9999));
+  }
+
+  Result<void> create_vm(const VmSpec& spec) override {
+    ASSIGN_OR_RETURN(PveVersion pve, cached_version());
+    const Params params = create_params(spec, pve);
+    const std::string path = fmt::format("/nodes/{}/qemu", spec.pve_node);
+    for (int attempt = 1;; ++attempt) {
+      Result<TaskResult> created =
+          client_.run_task(Method::Post, path, params, options_.task_wait);
+      if (created.ok()) {
+        return {};
+      }
+      const ErrorCode code = created.error().code;
+      if (code != ErrorCode::Unavailable && code != ErrorCode::AlreadyExists) {
+        return std::move(created).error();
+      }
+      // The answer was lost or the VMID is taken: whether the VM is ours decides.
+      ASSIGN_OR_RETURN(std::optional<bool> ours, owned_by(spec));
+      if (ours.has_value() && *ours) {
+        return wait_unlocked(spec.pve_node, spec.vmid);
+      }
+      if (ours.has_value()) {
+        return Error::already_exists(
+                   fmt::format("VMID {} is already used by a VM that talforge does not own",
+                               spec.vmid))
+            .with_hint("set vmid for this node in cluster.yaml to a free id, or remove the "
+                       "other VM");
+      }
+      if (attempt >= options_.create_attempts) {
+        return std::move(created).error();
+      }
+    }
+  }
+
+  Result<VmConfig> vm_config(const std::string& node, int vmid) override {
+    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, vm_path(node, vmid, "/config")));
+    VmConfig config;
+    for (auto it = data.begin(); it != data.end(); ++it) {
+      if (it.key() == "digest") {
+        config.digest = lenient_string(data, "digest");
+      } else {
+        config.options[it.key()] = lenient_string(data, it.key());
+      }
+    }
+    return config;
+  }
+
+  Result<void> update_vm(const std::string& node, int vmid, const Params& changes,
+                         const std::vector<std::string>& deletes,
+                         const std::string& digest) override {
+    Params params = changes;
+    if (!deletes.empty()) {
+      std::string joined;
+      for (const std::string& key : deletes) {
+        joined += (joined.empty() ? "" : ",") + key;
+      }
+      params.push_back({"delete", joined});
+    }
+    if (!digest.empty()) {
+      params.push_back({"digest", digest});
+    }
+    ASSIGN_OR_RETURN(json upid, client_.call(Method::Post, vm_path(node, vmid, "/config"), params));
+    return wait_if_task(upid);
+  }
+
+  Result<void> resize_disk(const std::string& node, int vmid, const std::string& disk,
+                           int gib) override {
+    ASSIGN_OR_RETURN(json upid, client_.call(Method::Put, vm_path(node, vmid, "/resize"),
+                                             {{"disk", disk}, {"size", fmt::format("{}G", gib)}}));
+    return wait_if_task(upid);  // 7.4 resizes synchronously and answers null
+  }
+
+  Result<void> start_vm(const std::string& node, int vmid) override {
+    ASSIGN_OR_RETURN(std::string status, vm_status(node, vmid));
+    if (status == "running") {
+      return {};
+    }
+    return power(node, vmid, "start", {});
+  }
+
+  Result<void> shutdown_vm(const std::string& node, int vmid, int timeout_s) override {
+    return power(node, vmid, "shutdown",
+                 {{"timeout", std::to_string(timeout_s)}, {"forceStop", "1"}});
+  }
+
+  Result<void> stop_vm(const std::string& node, int vmid) override {
+    return power(node, vmid, "stop", {});
+  }
+
+  Result<void> destroy_vm(const std::string& node, int vmid) override {
+    Result<std::string> status = vm_status(node, vmid);
+    if (!status.ok()) {
+      return status.error().code == ErrorCode::NotFound ? Result<void>()
+                                                        : Result<void>(std::move(status).error());
+    }
+    if (*status == "running") {
+      RETURN_IF_ERROR(stop_vm(node, vmid));
+    }
+    ASSIGN_OR_RETURN(json upid, client_.call(Method::Delete, vm_path(node, vmid),
+                                             {{"purge", "1"}, {"destroy-unreferenced-disks", "1"}}));
+    return wait_if_task(upid);
+  }
+
+  Result<std::vector<GuestInterface>> guest_interfaces(const std::string& node,
+                                                       int vmid) override {
+    Result<json> data =
+        client_.call(Method::Get, vm_path(node, vmid, "/agent/network-get-interfaces"));
+    if (!data.ok()) {
+      Error error = std::move(data).error();
+      if (error.message.find("agent is not running") != std::string::npos ||
+          error.message.find("got timeout") != std::string::npos) {
+        error.code = ErrorCode::Unavailable;
+      }
+      return error;
+    }
+    const json result = data->value("result", json());
+    if (result.is_object() && result.contains("error")) {
+      return Error::unavailable(fmt::format("guest agent of VM {} refused: {}", vmid,
+                                            result["error"].value("desc", result.dump())));
+    }
+    std::vector<GuestInterface> out;
+    for (const json& iface : result) {
+      GuestInterface g{lenient_string(iface, "name"),
+                       lowercase(lenient_string(iface, "hardware-address")), {}};
+      for (const json& ip : iface.value("ip-addresses", json::array())) {
+        if (lenient_string(ip, "ip-address-type") == "ipv4") {
+          g.ipv4.push_back(lenient_string(ip, "ip-address"));
+        }
+      }
+      out.push_back(std::move(g));
+    }
+    return out;
+  }
+
+  Result<std::vector<Volume>> storage_content(const std::string& node, const std::string& storage,
+                                              const std::string& content) override {
+    ASSIGN_OR_RETURN(json data,
+                     client_.call(Method::Get,
+                                  fmt::format("/nodes/{}/storage/{}/content", node, storage),
+                                  {{"content", content}}));
+    std::vector<Volume> out;
+    for (const json& v : data) {
+      out.push_back({lenient_string(v, "volid"), lenient_string(v, "content"),
+                     lenient_string(v, "format"), lenient_u64(v, "size")});
+    }
+    return out;
+  }
+
+  Result<std::string> ensure_downloaded(const DownloadRequest& r) override {
+    const std::string volid = fmt::format("{}:{}/{}", r.storage, r.content, r.filename);
+    ASSIGN_OR_RETURN(std::vector<Volume> present, storage_content(r.pve_node, r.storage, r.content));
+    for (const Volume& v : present) {
+      if (v.volid == volid) {
+        return volid;
+      }
+    }
+    Params params = {{"url", r.url}, {"content", r.content}, {"filename", r.filename}};
+    if (!r.sha256.empty()) {
+      params.push_back({"checksum", r.sha256});
+      params.push_back({"checksum-algorithm", "sha256"});
+    }
+    RETURN_IF_ERROR(client_.run_task(
+        Method::Post, fmt::format("/nodes/{}/storage/{}/download-url", r.pve_node, r.storage),
+        params, options_.task_wait));
+    return volid;
+  }
+
+ private:
+  Result<PveVersion> cached_version() {
+    if (!version_) {
+      ASSIGN_OR_RETURN(PveVersion v, version());
+      version_ = v;
+    }
+    return *version_;
+  }
+
+  Result<std::string> vm_status(const std::string& node, int vmid) {
+    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, vm_path(node, vmid, "/status/current")));
+    return lenient_string(data, "status");
+  }
+
+  Result<void> power(const std::string& node, int vmid, const std::string& action,
+                     const Params& params) {
+    RETURN_IF_ERROR(client_.run_task(Method::Post, vm_path(node, vmid, "/status/" + action),
+                                     params, options_.task_wait));
+    return {};
+  }
+
+  Result<void> wait_if_task(const json& upid) {
+    if (!upid.is_string()) {
+      return {};
+    }
+    RETURN_IF_ERROR(client_.wait_task(upid.get<std::string>(), options_.task_wait));
+    return {};
+  }
+
+  // nullopt: no VM with this VMID; true/false: it exists and is / is not this spec's VM.
+  Result<std::optional<bool>> owned_by(const VmSpec& spec) {
+    ASSIGN_OR_RETURN(ClusterState state, cluster());
+    const VmState* vm = state.find_vm(spec.vmid);
+    if (vm == nullptr) {
+      return std::optional<bool>();
+    }
+    ASSIGN_OR_RETURN(VmConfig config, vm_config(vm->node, spec.vmid));
+    const std::optional<Ownership> owner = parse_ownership(config.options["description"]);
+    return std::optional<bool>(owner && owner->cluster == spec.cluster &&
+                               owner->node == spec.name);
+  }
+
+  // A create that is still running holds `lock: create`; it is done once the lock is gone.
+  Result<void> wait_unlocked(const std::string& node, int vmid) {
+    util::Backoff poll = options_.task_wait.poll;
+    for (int attempt = 1; attempt < 200; ++attempt) {
+      ASSIGN_OR_RETURN(VmConfig config, vm_config(node, vmid));
+      if (config.options.count("lock") == 0) {
+        return {};
+      }
+      client_.clock().sleep_for(poll.delay(attempt));
+    }
+    return Error::timeout(fmt::format("VM {} stays locked after its creation", vmid));
+  }
+
+  Client& client_;
+  HttpApiOptions options_;
+  std::optional<PveVersion> version_;
+};
+
+}  // namespace
+
+const VmState* ClusterState::find_vm(int vmid) const {
+  for (const VmState& vm : vms) {
+    if (vm.vmid == vmid) {
+      return &vm;
+    }
+  }
+  return nullptr;
+}
+
+std::unique_ptr<Api> make_http_api(Client& client, HttpApiOptions options) {
+  return std::make_unique<HttpApi>(client, options);
+}
+
+}  // namespace proxmox
