@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "proxmox/api_schema.h"
 #include "proxmox/envelope.h"
 
 namespace proxmox {
@@ -25,6 +26,7 @@ Client::Client(std::unique_ptr<HttpTransport> transport, util::Clock& clock, Ret
     : transport_(std::move(transport)), clock_(clock), retry_(retry) {}
 
 Result<json> Client::send_once(const HttpRequest& request) {
+  RETURN_IF_ERROR(validate_request(request));
   ++requests_sent_;
   ASSIGN_OR_RETURN(HttpResponse response, transport_->send(request));
   return decode_response(request, response);
