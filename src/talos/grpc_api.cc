@@ -1,5 +1,6 @@
-// talos::Api over gRPC: deadlines and `node` metadata on every call, retries for idempotent reads
-// only, replies checked for apid's embedded per-node errors and converted to plain structs.
+// GrpcApi's core: deadlines and `node(s)` metadata on every call, retries for idempotent reads
+// only; the reads, apply and bootstrap. Replies are checked for apid's embedded per-node errors
+// and converted to plain structs.
 #include <algorithm>
 #include <thread>
 
@@ -8,10 +9,8 @@
 #include <grpcpp/client_context.h>
 #include <spdlog/spdlog.h>
 
-#include "cosi/state.grpc.pb.h"
-#include "machine/machine.grpc.pb.h"
-#include "storage/storage.grpc.pb.h"
 #include "talos/api.h"
+#include "talos/grpc_api_impl.h"
 #include "talos/grpc_channel.h"
 #include "talos/grpc_convert.h"
 #include "talos/grpc_errors.h"
@@ -21,8 +20,6 @@
 namespace talos {
 namespace {
 
-enum class Idempotent { Yes, No };
-
 bool transient(const grpc::Status& status) {
   if (is_tls_failure(status)) {
     return false;  // a trust problem: the next handshake fails the same way
@@ -31,57 +28,42 @@ bool transient(const grpc::Status& status) {
          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
 
-class GrpcApi final : public Api {
- public:
-  GrpcApi(ConnectOptions options, std::string endpoint, std::shared_ptr<grpc::Channel> channel,
-          std::vector<std::string> roles)
-      : options_(std::move(options)),
-        endpoint_(std::move(endpoint)),
-        roles_(std::move(roles)),
-        machine_(::machine::MachineService::NewStub(channel)),
-        storage_(::storage::StorageService::NewStub(channel)),
-        state_(::cosi::resource::State::NewStub(channel)) {}
+}  // namespace
 
-  util::Result<VersionInfo> version() override;
-  util::Result<std::vector<Disk>> disks() override;
-  util::Result<std::vector<ServiceInfo>> service_list() override;
-  util::Result<MemoryInfo> memory() override;
-  util::Result<std::vector<EtcdMember>> etcd_member_list(bool query_local) override;
-  util::Result<Resource> cosi_get(const std::string& ns, const std::string& type,
-                                  const std::string& id) override;
-  util::Result<std::vector<Resource>> cosi_list(const std::string& ns,
-                                                const std::string& type) override;
-  util::Result<Kubeconfig> kubeconfig() override;
-  util::Result<ApplyResult> apply_configuration(const std::string& yaml, ApplyMode mode,
-                                                bool dry_run) override;
-  util::Result<void> bootstrap() override;
+GrpcApi::GrpcApi(ConnectOptions options, std::string endpoint,
+                 std::shared_ptr<grpc::Channel> channel, std::vector<std::string> roles)
+    : options_(std::move(options)),
+      endpoint_(std::move(endpoint)),
+      roles_(std::move(roles)),
+      machine_(::machine::MachineService::NewStub(channel)),
+      lifecycle_(::machine::LifecycleService::NewStub(channel)),
+      image_(::machine::ImageService::NewStub(channel)),
+      storage_(::storage::StorageService::NewStub(channel)),
+      cluster_(::cluster::ClusterService::NewStub(channel)),
+      state_(::cosi::resource::State::NewStub(channel)) {}
 
- private:
-  using Attempt = std::function<grpc::Status(grpc::ClientContext&)>;
+CallSite GrpcApi::site(const char* method) const {
+  return CallSite{method, endpoint_, options_.node, options_.mode, roles_, options_.call_timeout};
+}
 
-  CallSite site(const char* method) const {
-    return CallSite{method, endpoint_, options_.node, options_.mode, roles_, options_.call_timeout};
+void GrpcApi::prepare(grpc::ClientContext& context, std::chrono::milliseconds timeout,
+                      const std::vector<std::string>& nodes) const {
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  if (!nodes.empty()) {
+    for (const std::string& node : nodes) {
+      context.AddMetadata("nodes", node);  // one value per node (multi-valued key)
+    }
+  } else if (!options_.node.empty()) {
+    context.AddMetadata("node", options_.node);
   }
-  grpc::Status invoke(Idempotent idempotent, const Attempt& attempt) const;
-  // invoke() and, on failure, the mapped error for `method`.
-  util::Result<void> call(const char* method, Idempotent idempotent, const Attempt& attempt) const;
+}
 
-  ConnectOptions options_;
-  std::string endpoint_;
-  std::vector<std::string> roles_;
-  std::unique_ptr<::machine::MachineService::Stub> machine_;
-  std::unique_ptr<::storage::StorageService::Stub> storage_;
-  std::unique_ptr<::cosi::resource::State::Stub> state_;
-};
-
-grpc::Status GrpcApi::invoke(Idempotent idempotent, const Attempt& attempt) const {
+grpc::Status GrpcApi::invoke(Idempotent idempotent, const Attempt& attempt,
+                             const std::vector<std::string>& nodes) const {
   std::chrono::milliseconds backoff = options_.retry.initial_backoff;
   for (int n = 1;; ++n) {
     grpc::ClientContext context;  // one per attempt: gRPC forbids reuse
-    context.set_deadline(std::chrono::system_clock::now() + options_.call_timeout);
-    if (!options_.node.empty()) {
-      context.AddMetadata("node", options_.node);
-    }
+    prepare(context, options_.call_timeout, nodes);
     grpc::Status status = attempt(context);
     if (status.ok() || idempotent == Idempotent::No || !transient(status) ||
         n >= options_.retry.max_attempts) {
@@ -97,9 +79,10 @@ grpc::Status GrpcApi::invoke(Idempotent idempotent, const Attempt& attempt) cons
 }
 
 util::Result<void> GrpcApi::call(const char* method, Idempotent idempotent,
-                                 const Attempt& attempt) const {
+                                 const Attempt& attempt,
+                                 const std::vector<std::string>& nodes) const {
   const auto start = std::chrono::steady_clock::now();
-  const grpc::Status status = invoke(idempotent, attempt);
+  const grpc::Status status = invoke(idempotent, attempt, nodes);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   // Method, target, status and time only: requests carry configs and replies kubeconfigs.
@@ -109,19 +92,6 @@ util::Result<void> GrpcApi::call(const char* method, Idempotent idempotent,
     return status_error(status, site(method));
   }
   return {};
-}
-
-// Reads every message of a server stream into `out`, cleared first so a retry starts afresh.
-template <typename Message, typename Start>
-grpc::Status read_stream(grpc::ClientContext& context, Start start, std::vector<Message>& out) {
-  out.clear();
-  auto reader = start(context);
-  Message message;
-  while (reader->Read(&message)) {
-    out.push_back(std::move(message));
-    message.Clear();
-  }
-  return reader->Finish();
 }
 
 util::Result<VersionInfo> GrpcApi::version() {
@@ -262,7 +232,23 @@ util::Result<void> GrpcApi::bootstrap() {
   return check_envelope(reply, site("Bootstrap"));
 }
 
-}  // namespace
+util::Result<HostnameInfo> GrpcApi::hostname() {
+  ::machine::HostnameResponse reply;
+  RETURN_IF_ERROR(call("Hostname", Idempotent::Yes, [&](grpc::ClientContext& context) {
+    return machine_->Hostname(&context, google::protobuf::Empty(), &reply);
+  }));
+  RETURN_IF_ERROR(check_envelope(reply, site("Hostname")));
+  return HostnameInfo{reply.messages(0).metadata().hostname(), reply.messages(0).hostname()};
+}
+
+util::Result<EtcdMemberStatus> GrpcApi::etcd_status() {
+  ::machine::EtcdStatusResponse reply;
+  RETURN_IF_ERROR(call("EtcdStatus", Idempotent::Yes, [&](grpc::ClientContext& context) {
+    return machine_->EtcdStatus(&context, google::protobuf::Empty(), &reply);
+  }));
+  RETURN_IF_ERROR(check_envelope(reply, site("EtcdStatus")));
+  return from_proto(reply.messages(0));
+}
 
 util::Result<std::unique_ptr<Api>> make_grpc_api(ConnectOptions options) {
   ASSIGN_OR_RETURN(std::string endpoint, normalize_endpoint(options.endpoint));

@@ -1,6 +1,9 @@
 // Field-by-field copies; enums share their numbers with the protos (api_types.h).
 #include "talos/grpc_convert.h"
 
+#include <cctype>
+#include <string_view>
+
 namespace talos {
 
 const char* apply_mode_name(ApplyMode mode) {
@@ -115,6 +118,119 @@ Resource from_proto(const ::cosi::resource::Resource& r) {
       .yaml_spec = r.spec().yaml_spec(),
       .proto_spec = r.spec().proto_spec(),
   };
+}
+
+}  // namespace talos
+
+namespace talos {
+namespace {
+
+constexpr std::string_view kEventTypePrefix = "talos/runtime/";
+
+std::string lowercase(std::string text) {
+  for (char& c : text) {
+    c = c == '_' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return text;
+}
+
+template <typename Message>
+bool unpack(const std::string& bytes, Message& message) {
+  return message.ParseFromString(bytes);
+}
+
+void decode_machine_status(const ::machine::MachineStatusEvent& m, Event& out) {
+  out.machine_stage = lowercase(::machine::MachineStatusEvent_MachineStage_Name(m.stage()));
+  out.machine_ready = m.status().ready();
+  for (const auto& c : m.status().unmet_conditions()) {
+    out.unmet_conditions.push_back(c.name() + ": " + c.reason());
+  }
+}
+
+// False when the payload is not a valid message of its declared type.
+bool decode_payload(Event& out) {
+  const std::string& type = out.type;
+  if (type == "machine.MachineStatusEvent") {
+    ::machine::MachineStatusEvent m;
+    if (!unpack(out.payload, m)) return false;
+    decode_machine_status(m, out);
+  } else if (type == "machine.SequenceEvent") {
+    ::machine::SequenceEvent m;
+    if (!unpack(out.payload, m)) return false;
+    out.name = m.sequence();
+    out.action = lowercase(::machine::SequenceEvent_Action_Name(m.action()));
+    out.error = m.error().message();
+  } else if (type == "machine.PhaseEvent") {
+    ::machine::PhaseEvent m;
+    if (!unpack(out.payload, m)) return false;
+    out.name = m.phase();
+    out.action = lowercase(::machine::PhaseEvent_Action_Name(m.action()));
+  } else if (type == "machine.TaskEvent") {
+    ::machine::TaskEvent m;
+    if (!unpack(out.payload, m)) return false;
+    out.name = m.task();
+    out.action = lowercase(::machine::TaskEvent_Action_Name(m.action()));
+  } else if (type == "machine.ServiceStateEvent") {
+    ::machine::ServiceStateEvent m;
+    if (!unpack(out.payload, m)) return false;
+    out.name = m.service();
+    out.action = lowercase(::machine::ServiceStateEvent_Action_Name(m.action()));
+    out.error = m.message();
+  } else if (type == "machine.ConfigLoadErrorEvent") {
+    ::machine::ConfigLoadErrorEvent m;
+    if (!unpack(out.payload, m)) return false;
+    out.error = m.error();
+  } else if (type == "machine.ConfigValidationErrorEvent") {
+    ::machine::ConfigValidationErrorEvent m;
+    if (!unpack(out.payload, m)) return false;
+    out.error = m.error();
+  }
+  return true;
+}
+
+}  // namespace
+
+EtcdMemberStatus from_proto(const ::machine::EtcdStatus& s) {
+  const auto& m = s.member_status();
+  return EtcdMemberStatus{
+      .node = s.metadata().hostname(),
+      .member_id = m.member_id(),
+      .protocol_version = m.protocol_version(),
+      .storage_version = m.storage_version(),
+      .db_size = m.db_size(),
+      .db_size_in_use = m.db_size_in_use(),
+      .leader = m.leader(),
+      .raft_index = m.raft_index(),
+      .raft_term = m.raft_term(),
+      .raft_applied_index = m.raft_applied_index(),
+      .errors = {m.errors().begin(), m.errors().end()},
+      .is_learner = m.is_learner(),
+  };
+}
+
+util::Result<Event> from_proto(const ::machine::Event& e) {
+  Event out;
+  out.node = e.metadata().hostname();
+  out.id = e.id();
+  out.actor_id = e.actor_id();
+  const std::string& url = e.data().type_url();
+  out.type = url.rfind(kEventTypePrefix, 0) == 0 ? url.substr(kEventTypePrefix.size()) : url;
+  out.payload = e.data().value();
+  if (!decode_payload(out)) {
+    return util::Error::internal("event " + out.id + " carries a malformed " + out.type +
+                                 " payload");
+  }
+  return out;
+}
+
+WatchEvent from_proto(const ::cosi::resource::Event& e) {
+  WatchEvent out;
+  out.type = static_cast<WatchEventType>(e.event_type());
+  if (e.has_resource()) {
+    out.resource = from_proto(e.resource());
+  }
+  out.error = e.error();
+  return out;
 }
 
 }  // namespace talos

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "cosi/resource.pb.h"
+#include "cosi/state.pb.h"
 #include "machine/machine.pb.h"
 #include "storage/storage.pb.h"
 #include "talos/api_types.h"
@@ -15,5 +16,11 @@ ServiceInfo from_proto(const ::machine::ServiceInfo& s);
 MemoryInfo from_proto(const ::machine::Memory& m);
 EtcdMember from_proto(const ::machine::EtcdMember& e);
 Resource from_proto(const ::cosi::resource::Resource& r);
+EtcdMemberStatus from_proto(const ::machine::EtcdStatus& s);
+// Decodes the payloads talforge follows (machine stage, sequences, phases, tasks, services,
+// config errors); other types keep only `type` and `payload`. Internal when the payload does not
+// parse as its declared type.
+util::Result<Event> from_proto(const ::machine::Event& e);
+WatchEvent from_proto(const ::cosi::resource::Event& e);
 
 }  // namespace talos

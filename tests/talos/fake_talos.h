@@ -1,6 +1,8 @@
-// A minimal in-process apid double for the gRPC client tests: a few MachineService, StorageService
-// and COSI State methods on 127.0.0.1:<ephemeral>, with scripted failures and call counters. It
-// checks roles like Talos (§1.3) so the client's error mapping meets a realistic refusal.
+// A minimal in-process apid double for the gRPC client tests: the MachineService, StorageService,
+// ImageService, LifecycleService, ClusterService and COSI State methods talforge calls, on
+// 127.0.0.1:<ephemeral>, with scripted replies/failures and a record of what it saw. It checks
+// roles like Talos (§1.3) so the client's error mapping meets a realistic refusal, and answers
+// `nodes` metadata like apid's one-to-many proxy (§1.5).
 #pragma once
 
 #include <chrono>
@@ -11,9 +13,11 @@
 #include <string>
 #include <vector>
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/server.h>
 #include <grpcpp/support/status.h>
 
+#include "machine/machine.pb.h"
 #include "talos/test_certs.h"
 
 namespace talos_test {
@@ -28,6 +32,18 @@ struct Script {
   std::string embedded_error;  // Version answers like apid for a failed node (§1.5)
   std::string embedded_hostname;
   std::string kubeconfig_archive;  // bytes of the Kubeconfig stream (one chunk)
+  // `nodes` fan-out: these nodes answer with apid's embedded "connection refused" error.
+  std::vector<std::string> down_nodes;
+  std::string hostname = "talos-fake";
+  std::vector<std::string> upgrade_lines = {"installing", "installed"};
+  int upgrade_exit_code = 0;
+  bool upgrade_sends_exit_code = true;
+  std::string etcd_snapshot;  // streamed in 1000-byte chunks
+  std::vector<std::string> health_lines = {"discovered nodes: [\"127.0.0.1\"]",
+                                           "waiting for etcd to be healthy: OK"};
+  grpc::Status health_final = grpc::Status::OK;
+  // Events: the hello, then these, then the stream stays open until the client goes away.
+  std::vector<machine::Event> events;
 };
 
 // What the fake saw.
@@ -37,6 +53,20 @@ struct Seen {
   std::vector<std::string> peer_roles;     // O values of the client cert of the last call
   bool peer_had_cert = false;
   int bootstraps = 0;
+  std::vector<std::string> nodes_metadata;  // `nodes` values of the last call
+  machine::UpgradeRequest upgrade;
+  machine::RebootRequest reboot;
+  machine::ShutdownRequest shutdown;
+  machine::ResetRequest reset;
+  uint64_t removed_member = 0;
+  std::string pulled_image;
+  std::string containerd;  // "<driver>/<namespace>" numbers of the last Pull
+  std::string lifecycle_image;
+  std::string recovered;  // bytes EtcdRecover received
+  std::string health_request;  // HealthCheckRequest.ShortDebugString()
+  machine::EventsRequest events_request;
+  std::string watch_request;  // WatchRequest.ShortDebugString()
+  bool stream_cancelled = false;  // a held-open stream saw the client go away
 };
 
 class FakeTalos {
@@ -63,6 +93,20 @@ class FakeTalos {
  private:
   std::shared_ptr<State> state_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+// A TLS server on 127.0.0.1 answering every method with the same raw reply bytes (garbage,
+// truncated or mistyped messages), to test the client's side of criterion 6.
+class RawTalos {
+ public:
+  RawTalos(const Pem& server, const std::string& client_ca, std::string reply);
+  ~RawTalos();
+  std::string endpoint() const;
+
+ private:
+  std::unique_ptr<grpc::CallbackGenericService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -16,12 +16,12 @@
 #include "machine/machine.grpc.pb.h"
 #include "storage/storage.grpc.pb.h"
 #include "talos/fake_talos.h"
+#include "talos/fake_talos_calls.h"
 #include "talos/x509_info.h"
 
 namespace talos_test {
 namespace {
 
-using State = FakeTalos::State;
 
 std::vector<std::string> peer_roles(grpc::ServerContext* context, bool& had_cert) {
   const auto pems = context->auth_context()->FindPropertyValues("x509_pem_cert");
@@ -42,15 +42,20 @@ bool has_role(const std::vector<std::string>& roles, const std::string& role) {
   return false;
 }
 
-// Records the call and decides whether it fails before doing its work.
+}  // namespace
+
 std::optional<grpc::Status> begin(State& s, grpc::ServerContext* context, const std::string& method,
-                                  bool admin_only) {
+                                  const std::vector<std::string>& allowed) {
   std::lock_guard lock(s.mutex);
   s.seen.calls[method]++;
   s.seen.node_metadata.clear();
-  const auto range = context->client_metadata().equal_range("node");
-  for (auto it = range.first; it != range.second; ++it) {
-    s.seen.node_metadata.emplace_back(it->second.data(), it->second.size());
+  s.seen.nodes_metadata.clear();
+  for (auto [key, out] : {std::pair{"node", &s.seen.node_metadata},
+                          std::pair{"nodes", &s.seen.nodes_metadata}}) {
+    const auto range = context->client_metadata().equal_range(key);
+    for (auto it = range.first; it != range.second; ++it) {
+      out->emplace_back(it->second.data(), it->second.size());
+    }
   }
   s.seen.peer_roles = peer_roles(context, s.seen.peer_had_cert);
   auto& queue = s.script.fail_next[method];
@@ -63,11 +68,46 @@ std::optional<grpc::Status> begin(State& s, grpc::ServerContext* context, const 
     return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                         "API is not implemented in maintenance mode");
   }
-  if (s.mode == ServerMode::Secure && admin_only && !has_role(s.seen.peer_roles, "os:admin")) {
+  if (s.mode == ServerMode::Secure && !allowed.empty()) {
+    for (const std::string& role : allowed) {
+      if (has_role(s.seen.peer_roles, role)) {
+        return std::nullopt;
+      }
+    }
     return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "not authorized");
   }
   return std::nullopt;
 }
+
+std::optional<grpc::Status> begin(State& s, grpc::ServerContext* context, const std::string& method,
+                                  bool admin_only) {
+  return begin(s, context, method,
+               admin_only ? std::vector<std::string>{"os:admin"} : std::vector<std::string>{});
+}
+
+std::vector<std::string> fanout_nodes(const State& s) {
+  std::lock_guard lock(s.mutex);
+  return s.seen.nodes_metadata;
+}
+
+bool node_is_down(const State& s, const std::string& node) {
+  std::lock_guard lock(s.mutex);
+  for (const std::string& down : s.script.down_nodes) {
+    if (down == node) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void mark_down(common::Metadata* metadata, const std::string& node) {
+  metadata->set_hostname(node);
+  metadata->set_error("rpc error: code = Unavailable desc = connection refused");
+  metadata->mutable_status()->set_code(14);
+  metadata->mutable_status()->set_message("connection refused");
+}
+
+namespace {
 
 class Machine final : public machine::MachineService::Service {
  public:
@@ -79,6 +119,19 @@ class Machine final : public machine::MachineService::Service {
       return *failed;
     }
     std::this_thread::sleep_for(s_->script.version_delay);
+    const std::vector<std::string> nodes = fanout_nodes(*s_);
+    for (const std::string& node : nodes) {
+      machine::Version* v = reply->add_messages();
+      if (node_is_down(*s_, node)) {
+        mark_down(v->mutable_metadata(), node);
+        continue;
+      }
+      v->mutable_metadata()->set_hostname(node);
+      v->mutable_version()->set_tag("v1.11.6");
+    }
+    if (!nodes.empty()) {
+      return grpc::Status::OK;
+    }
     machine::Version* v = reply->add_messages();
     if (!s_->script.embedded_error.empty()) {
       v->mutable_metadata()->set_hostname(s_->script.embedded_hostname);
@@ -133,7 +186,24 @@ class Machine final : public machine::MachineService::Service {
     if (auto failed = begin(*s_, context, "ServiceList", false)) {
       return *failed;
     }
-    machine::ServiceInfo* info = reply->add_messages()->add_services();
+    std::vector<std::string> nodes = fanout_nodes(*s_);
+    if (nodes.empty()) {
+      nodes.push_back("");
+    }
+    for (const std::string& node : nodes) {
+      machine::ServiceList* list = reply->add_messages();
+      if (!node.empty() && node_is_down(*s_, node)) {
+        mark_down(list->mutable_metadata(), node);
+        continue;
+      }
+      list->mutable_metadata()->set_hostname(node);
+      add_etcd_service(list);
+    }
+    return grpc::Status::OK;
+  }
+
+  static void add_etcd_service(machine::ServiceList* list) {
+    machine::ServiceInfo* info = list->add_services();
     info->set_id("etcd");
     info->set_state("Running");
     info->mutable_health()->set_healthy(true);
@@ -141,7 +211,6 @@ class Machine final : public machine::MachineService::Service {
     e->set_msg("Health check successful");
     e->set_state("Running");
     e->mutable_ts()->set_seconds(1700000000);
-    return grpc::Status::OK;
   }
 
   grpc::Status Memory(grpc::ServerContext* context, const google::protobuf::Empty*,
@@ -180,7 +249,173 @@ class Machine final : public machine::MachineService::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status Hostname(grpc::ServerContext* context, const google::protobuf::Empty*,
+                        machine::HostnameResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Hostname", false)) {
+      return *failed;
+    }
+    reply->add_messages()->set_hostname(s_->script.hostname);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Upgrade(grpc::ServerContext* context, const machine::UpgradeRequest* request,
+                       machine::UpgradeResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Upgrade", true)) {
+      return *failed;
+    }
+    record(&Seen::upgrade, *request);
+    machine::Upgrade* u = reply->add_messages();
+    u->set_ack("Upgrade request received");
+    u->set_actor_id("actor-upgrade");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Rollback(grpc::ServerContext* context, const machine::RollbackRequest*,
+                        machine::RollbackResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Rollback", true)) {
+      return *failed;
+    }
+    reply->add_messages();
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Reboot(grpc::ServerContext* context, const machine::RebootRequest* request,
+                      machine::RebootResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Reboot", kOperator)) {
+      return *failed;
+    }
+    record(&Seen::reboot, *request);
+    reply->add_messages()->set_actor_id("actor-reboot");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Shutdown(grpc::ServerContext* context, const machine::ShutdownRequest* request,
+                        machine::ShutdownResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Shutdown", kOperator)) {
+      return *failed;
+    }
+    record(&Seen::shutdown, *request);
+    reply->add_messages()->set_actor_id("actor-shutdown");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Reset(grpc::ServerContext* context, const machine::ResetRequest* request,
+                     machine::ResetResponse* reply) override {
+    if (auto failed = begin(*s_, context, "Reset", true)) {
+      return *failed;
+    }
+    record(&Seen::reset, *request);
+    reply->add_messages()->set_actor_id("actor-reset");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status EtcdRemoveMemberByID(grpc::ServerContext* context,
+                                    const machine::EtcdRemoveMemberByIDRequest* request,
+                                    machine::EtcdRemoveMemberByIDResponse* reply) override {
+    if (auto failed = begin(*s_, context, "EtcdRemoveMemberByID", true)) {
+      return *failed;
+    }
+    if (request->member_id() != 0x1a2b3c4d5e6f7081) {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "etcdserver: member not found");
+    }
+    record(&Seen::removed_member, request->member_id());
+    reply->add_messages();
+    return grpc::Status::OK;
+  }
+
+  grpc::Status EtcdLeaveCluster(grpc::ServerContext* context,
+                                const machine::EtcdLeaveClusterRequest*,
+                                machine::EtcdLeaveClusterResponse* reply) override {
+    if (auto failed = begin(*s_, context, "EtcdLeaveCluster", true)) {
+      return *failed;
+    }
+    reply->add_messages();
+    return grpc::Status::OK;
+  }
+
+  grpc::Status EtcdForfeitLeadership(grpc::ServerContext* context,
+                                     const machine::EtcdForfeitLeadershipRequest*,
+                                     machine::EtcdForfeitLeadershipResponse* reply) override {
+    if (auto failed = begin(*s_, context, "EtcdForfeitLeadership", true)) {
+      return *failed;
+    }
+    reply->add_messages()->set_member("cp-2");
+    return grpc::Status::OK;
+  }
+
+  grpc::Status EtcdStatus(grpc::ServerContext* context, const google::protobuf::Empty*,
+                          machine::EtcdStatusResponse* reply) override {
+    if (auto failed = begin(*s_, context, "EtcdStatus", false)) {
+      return *failed;
+    }
+    machine::EtcdMemberStatus* m = reply->add_messages()->mutable_member_status();
+    m->set_member_id(0x1a2b3c4d5e6f7081);
+    m->set_protocol_version("3.5.0");
+    m->set_storage_version("3.5.0");
+    m->set_db_size(20480);
+    m->set_db_size_in_use(16384);
+    m->set_leader(0x1a2b3c4d5e6f7081);
+    m->set_raft_index(42);
+    m->set_raft_term(2);
+    m->set_raft_applied_index(42);
+    return grpc::Status::OK;
+  }
+
+  grpc::Status EtcdSnapshot(grpc::ServerContext* context, const machine::EtcdSnapshotRequest*,
+                            grpc::ServerWriter<common::Data>* writer) override {
+    if (auto failed = begin(*s_, context, "EtcdSnapshot", kBackup)) {
+      return *failed;
+    }
+    const std::string& all = s_->script.etcd_snapshot;
+    for (size_t at = 0; at < all.size(); at += 1000) {
+      common::Data chunk;
+      chunk.set_bytes(all.substr(at, 1000));
+      if (!writer->Write(chunk)) {
+        break;
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status EtcdRecover(grpc::ServerContext* context, grpc::ServerReader<common::Data>* reader,
+                           machine::EtcdRecoverResponse* reply) override {
+    if (auto failed = begin(*s_, context, "EtcdRecover", true)) {
+      return *failed;
+    }
+    std::string received;
+    common::Data chunk;
+    while (reader->Read(&chunk)) {
+      received += chunk.bytes();
+    }
+    record(&Seen::recovered, received);
+    reply->add_messages();
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Events(grpc::ServerContext* context, const machine::EventsRequest* request,
+                      grpc::ServerWriter<machine::Event>* writer) override {
+    if (auto failed = begin(*s_, context, "Events", false)) {
+      return *failed;
+    }
+    record(&Seen::events_request, *request);
+    writer->Write(machine::Event());  // the hello
+    for (const machine::Event& e : s_->script.events) {
+      writer->Write(e);
+    }
+    hold_open(*s_, context);
+    return grpc::Status::OK;
+  }
+
  private:
+  static inline const std::vector<std::string> kOperator = {"os:admin", "os:operator"};
+  static inline const std::vector<std::string> kBackup = {"os:admin", "os:operator",
+                                                          "os:etcd:backup"};
+
+  template <typename Field, typename Value>
+  void record(Field Seen::*field, const Value& value) {
+    std::lock_guard lock(s_->mutex);
+    s_->seen.*field = value;
+  }
   std::shared_ptr<State> s_;
 };
 
@@ -249,9 +484,34 @@ class Cosi final : public cosi::resource::State::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status Watch(grpc::ServerContext* context, const cosi::resource::WatchRequest* request,
+                     grpc::ServerWriter<cosi::resource::WatchResponse>* writer) override {
+    if (auto failed = begin(*s_, context, "Watch", false)) {
+      return *failed;
+    }
+    {
+      std::lock_guard lock(s_->mutex);
+      s_->seen.watch_request = request->ShortDebugString();
+    }
+    writer->Write(cosi::resource::WatchResponse());  // "watch established"
+    for (auto [type, version] : {std::pair{cosi::resource::CREATED, "3"},
+                                 std::pair{cosi::resource::UPDATED, "4"}}) {
+      cosi::resource::WatchResponse reply;
+      cosi::resource::Event* e = reply.add_event();
+      e->set_event_type(type);
+      fill_machine_status(e->mutable_resource());
+      e->mutable_resource()->mutable_metadata()->set_version(version);
+      writer->Write(reply);
+    }
+    hold_open(*s_, context);
+    return grpc::Status::OK;
+  }
+
  private:
   std::shared_ptr<State> s_;
 };
+
+}  // namespace
 
 std::shared_ptr<grpc::ServerCredentials> server_credentials(ServerMode mode, const Pem& server,
                                                             const std::string& client_ca) {
@@ -265,7 +525,13 @@ std::shared_ptr<grpc::ServerCredentials> server_credentials(ServerMode mode, con
   return grpc::SslServerCredentials(ssl);
 }
 
-}  // namespace
+void hold_open(State& s, grpc::ServerContext* context) {
+  while (!context->IsCancelled()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::lock_guard lock(s.mutex);
+  s.seen.stream_cancelled = true;
+}
 
 FakeTalos::FakeTalos(ServerMode mode, const Pem& server, const std::string& client_ca)
     : state_(std::make_shared<State>()) {
@@ -273,6 +539,7 @@ FakeTalos::FakeTalos(ServerMode mode, const Pem& server, const std::string& clie
   services_.push_back(std::make_unique<Machine>(state_));
   services_.push_back(std::make_unique<Storage>(state_));
   services_.push_back(std::make_unique<Cosi>(state_));
+  add_stream_services(state_, services_);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", server_credentials(mode, server, client_ca), &port_);
   builder.SetMaxSendMessageSize(64 << 20);  // so the client's 32 MiB limit is what refuses
