@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
 
   cli::register_validate(app, ctx);
   cli::register_gen(app, ctx);
+  cli::register_talosconfig(app, ctx);
+  cli::register_kubeconfig(app, ctx);
+  cli::register_node(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -83,6 +83,19 @@ util::Result<std::shared_ptr<grpc::ChannelCredentials>> maintenance_credentials(
   return gx::TlsCredentials(tls);
 }
 
+// Talos writes Ed25519 keys as PKCS#8 under the label "ED25519 PRIVATE KEY" (talos.md §1.4);
+// OpenSSL reads the same bytes only under the standard "PRIVATE KEY" label.
+std::string standard_key_label(std::string pem) {
+  for (const char* edge : {"BEGIN", "END"}) {
+    const std::string talos = fmt::format("-----{} ED25519 PRIVATE KEY-----", edge);
+    const size_t at = pem.find(talos);
+    if (at != std::string::npos) {
+      pem.replace(at, talos.size(), fmt::format("-----{} PRIVATE KEY-----", edge));
+    }
+  }
+  return pem;
+}
+
 util::Result<std::shared_ptr<grpc::ChannelCredentials>> secure_credentials(
     const ConnectOptions& options) {
   const Credentials& c = options.credentials;
@@ -94,7 +107,7 @@ util::Result<std::shared_ptr<grpc::ChannelCredentials>> secure_credentials(
   grpc::SslCredentialsOptions ssl;
   ssl.pem_root_certs = c.ca_pem;  // only the OS CA: never the system roots
   ssl.pem_cert_chain = c.crt_pem;
-  ssl.pem_private_key = c.key_pem;
+  ssl.pem_private_key = standard_key_label(c.key_pem);
   return grpc::SslCredentials(ssl);
 }
 

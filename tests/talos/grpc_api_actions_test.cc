@@ -184,3 +184,21 @@ TEST_F(Actions, FanOutThroughADownEndpointFailsAsAWhole) {
 }
 
 }  // namespace
+
+namespace {
+
+// talosconfig keys as Talos writes them (talos.md §1.4): PKCS#8 under "ED25519 PRIVATE KEY".
+TEST_F(Actions, AcceptsAClientKeyUnderTheTalosEd25519Label) {
+  talos_test::Pem relabelled = client_pki().admin;
+  for (const char* edge : {"BEGIN", "END"}) {
+    const std::string standard = std::string("-----") + edge + " PRIVATE KEY-----";
+    const size_t at = relabelled.key.find(standard);
+    ASSERT_NE(at, std::string::npos) << relabelled.key.substr(0, 40);
+    relabelled.key.replace(at, standard.size(), std::string("-----") + edge +
+                                                    " ED25519 PRIVATE KEY-----");
+  }
+  auto version = as(relabelled)->version();
+  ASSERT_TRUE(version.ok()) << version.error().describe();
+}
+
+}  // namespace
