@@ -66,7 +66,8 @@ std::string node_status(const json& node, Clock::time_point) {
 std::string node_roles(const json& node, Clock::time_point) {
   static const std::string kPrefix = "node-role.kubernetes.io/";
   std::string roles;
-  for (const auto& [k, v] : node.value("/metadata/labels"_json_pointer, json::object()).items()) {
+  const json labels = node.value("/metadata/labels"_json_pointer, json::object());
+  for (const auto& [k, v] : labels.items()) {
     if (k.rfind(kPrefix, 0) == 0 && k.size() > kPrefix.size()) {
       roles += (roles.empty() ? "" : ",") + k.substr(kPrefix.size());
     }
