@@ -71,12 +71,14 @@ struct Seen {
 
 class FakeTalos {
  public:
-  // Starts serving; `server` is the cert/key it presents, `client_ca` (Secure) the CA it requires
-  // client certs from.
-  FakeTalos(ServerMode mode, const Pem& server, const std::string& client_ca);
+  // Starts serving on `listen` ("host:port", port 0 = ephemeral); `server` is the cert/key it
+  // presents, `client_ca` (Secure) the CA it requires client certs from.
+  FakeTalos(ServerMode mode, const Pem& server, const std::string& client_ca,
+            const std::string& listen = "127.0.0.1:0");
   ~FakeTalos();
 
-  std::string endpoint() const;  // "127.0.0.1:<port>"
+  std::string endpoint() const;  // "<host>:<port>"
+  bool listening() const { return port_ != 0; }
   Script& script() { return state_->script; }
   Seen seen() const {
     std::lock_guard lock(state_->mutex);
@@ -94,6 +96,7 @@ class FakeTalos {
   std::shared_ptr<State> state_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
   std::unique_ptr<grpc::Server> server_;
+  std::string host_;
   int port_ = 0;
 };
 

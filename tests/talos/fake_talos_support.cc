@@ -533,15 +533,16 @@ void hold_open(State& s, grpc::ServerContext* context) {
   s.seen.stream_cancelled = true;
 }
 
-FakeTalos::FakeTalos(ServerMode mode, const Pem& server, const std::string& client_ca)
-    : state_(std::make_shared<State>()) {
+FakeTalos::FakeTalos(ServerMode mode, const Pem& server, const std::string& client_ca,
+                     const std::string& listen)
+    : state_(std::make_shared<State>()), host_(listen.substr(0, listen.rfind(':'))) {
   state_->mode = mode;
   services_.push_back(std::make_unique<Machine>(state_));
   services_.push_back(std::make_unique<Storage>(state_));
   services_.push_back(std::make_unique<Cosi>(state_));
   add_stream_services(state_, services_);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", server_credentials(mode, server, client_ca), &port_);
+  builder.AddListeningPort(listen, server_credentials(mode, server, client_ca), &port_);
   builder.SetMaxSendMessageSize(64 << 20);  // so the client's 32 MiB limit is what refuses
   for (auto& service : services_) {
     builder.RegisterService(service.get());
@@ -554,7 +555,7 @@ FakeTalos::~FakeTalos() {
 }
 
 std::string FakeTalos::endpoint() const {
-  return "127.0.0.1:" + std::to_string(port_);
+  return host_ + ":" + std::to_string(port_);
 }
 
 int closed_port() {
