@@ -60,8 +60,10 @@ struct WatchStream {
 };
 
 void stream_watch(httplib::Response& res, std::shared_ptr<WatchStream> stream) {
+  // Not plain "application/json": httplib would gzip that for Go clients, and its compressor
+  // holds every event back until the stream ends.
   res.set_chunked_content_provider(
-      "application/json", [stream](size_t, httplib::DataSink& sink) {
+      "application/json;stream=watch", [stream](size_t, httplib::DataSink& sink) {
         if (!stream->pending.empty()) {
           const std::string initial = std::move(stream->pending);
           stream->pending.clear();
