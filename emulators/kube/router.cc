@@ -96,10 +96,17 @@ bool is_member(const ApiRequest& r, const std::string& group) {
 }
 
 ApiReply version_reply(const KubeState& state) {
-  const std::string& v = state.kubernetes_version();  // "v1.34.1"
-  const auto dot = v.find('.');
-  const std::string minor = v.substr(dot + 1, v.find('.', dot + 1) - dot - 1);
-  return json_reply(200, {{"major", v.substr(1, dot - 1)},
+  // "v1.34.1" → major "1", minor "34"; tolerate a missing "v" or a pre-release suffix.
+  std::string v = state.kubernetes_version();
+  if (v.empty() || v[0] != 'v') {
+    v = "v" + v;
+  }
+  const std::string bare = v.substr(1);
+  const auto dot = bare.find('.');
+  const std::string major = bare.substr(0, dot);
+  std::string minor = dot == std::string::npos ? "0" : bare.substr(dot + 1);
+  minor = minor.substr(0, minor.find_first_not_of("0123456789"));
+  return json_reply(200, {{"major", major},
                           {"minor", minor},
                           {"gitVersion", v},
                           {"gitCommit", "0000000000000000000000000000000000000000"},

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "kube_emulator/kube_fixture.h"
+#include "util/file.h"
 
 namespace kube_test {
 namespace {
@@ -199,6 +200,47 @@ TEST_F(Kubectl, NonAdminUserIsForbidden) {
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_THAT(r.err, HasSubstr("Error from server (Forbidden): nodes is forbidden: User \"bob\" "
                                "cannot list resource \"nodes\""));
+}
+
+TEST_F(Kubectl, ApplyCreatesThenConfiguresConfigMapWithValidation) {
+  const std::string manifest = dir_ + "/cm.yaml";
+  ASSERT_TRUE(util::write_file_atomic(manifest,
+                                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n"
+                                      "data:\n  key: value\n",
+                                      0600)
+                  .ok());
+  KubectlRun r = kubectl({"apply", "-f", manifest});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("configmap/demo created"));
+  r = kubectl({"apply", "-f", manifest});
+  EXPECT_THAT(r.out, HasSubstr("configmap/demo unchanged")) << describe(r);
+  ASSERT_TRUE(util::write_file_atomic(manifest,
+                                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo\n"
+                                      "data:\n  key: value2\n",
+                                      0600)
+                  .ok());
+  r = kubectl({"apply", "-f", manifest});
+  EXPECT_THAT(r.out, HasSubstr("configmap/demo configured")) << describe(r);
+  const auto cm = state_->get("configmaps", "default", "demo");
+  ASSERT_TRUE(cm.ok());
+  EXPECT_EQ((*cm)["data"]["key"], "value2");
+  r = kubectl({"apply", "--server-side", "-f", manifest});
+  EXPECT_THAT(r.out, HasSubstr("configmap/demo serverside-applied")) << describe(r);
+}
+
+TEST_F(Kubectl, NamespacesEventsAndClusterInfo) {
+  add_cluster(true);
+  KubectlRun r = kubectl({"get", "ns"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("kube-node-lease +Active"));
+  r = kubectl({"get", "events"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("Normal +NodeReady +node/w1 +Node w1 status is now: NodeReady"));
+  r = kubectl({"cluster-info"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, HasSubstr("Kubernetes control plane is running at https://" + address_));
+  r = kubectl({"get", "pods", "-n", "kube-public"});
+  EXPECT_THAT(r.err, HasSubstr("No resources found in kube-public namespace."));
 }
 
 }  // namespace
