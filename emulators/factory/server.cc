@@ -44,6 +44,10 @@ class Factory final : public FactoryServer {
           fmt::format("factory emulator cannot listen on {}:{}", address_, port));
     }
     thread_ = std::thread([this] { http_.listen_after_bind(); });
+    // stop() is a no-op until the loop runs: wait for it, or an early stop() would hang.
+    while (!http_.is_running()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     return {};
   }
 
