@@ -11,8 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* const kCiliumDaemonSet = "cilium";
-const char* const kCiliumImage = "quay.io/cilium/cilium:v1.18.2";
 const char* const kNotReadyTaint = "node.kubernetes.io/not-ready";
 const char* const kUnreachableTaint = "node.kubernetes.io/unreachable";
 const char* const kUnschedulableTaint = "node.kubernetes.io/unschedulable";
@@ -102,11 +100,14 @@ void KubeState::Impl::reconcile() {
   }
   remove_orphan_pods();
   reconcile_static_pods();
-  reconcile_daemonset();
+  for (const NodeDaemonSet& d : daemonsets) {
+    reconcile_daemonset(d);
+  }
   for (const ReplicatedWorkload& w : workloads) {
     reconcile_workload(w);
   }
   reconcile_pod_statuses();
+  reconcile_workload_statuses();
 }
 
 void KubeState::Impl::reconcile_node(NodeRuntime& rt) {
@@ -213,32 +214,33 @@ void KubeState::Impl::reconcile_static_pods() {
   }
 }
 
-void KubeState::Impl::reconcile_daemonset() {
-  const std::map<std::string, std::string> labels = {{"k8s-app", kCiliumDaemonSet}};
-  if (!cni) {
+void KubeState::Impl::reconcile_daemonset(const NodeDaemonSet& d) {
+  const std::string& ns = d.pod.ns;
+  const std::pair<std::string, std::string> owner_id{"DaemonSet", d.name};
+  if (d.needs_cni && !cni) {
     std::vector<std::string> doomed;
     for (const auto& [k, pod] : objects["pods"]) {
-      if (controller_of(pod) == std::pair<std::string, std::string>{"DaemonSet", kCiliumDaemonSet}) {
+      if (controller_of(pod) == owner_id) {
         doomed.push_back(str(pod, "/metadata/name"));
       }
     }
     for (const std::string& name : doomed) {
-      erase("pods", "kube-system", name);
+      erase("pods", ns, name);
     }
-    erase("daemonsets", "kube-system", kCiliumDaemonSet);
+    erase("daemonsets", ns, d.name);
     return;
   }
-  if (find("daemonsets", "kube-system", kCiliumDaemonSet) == nullptr) {
-    put("daemonsets", workload_object("DaemonSet", "kube-system", kCiliumDaemonSet, labels, 0, {}));
+  if (find("daemonsets", ns, d.name) == nullptr) {
+    put("daemonsets", workload_object("DaemonSet", ns, d.name, d.pod.labels, 0, {}));
   }
-  const json& ds = *find("daemonsets", "kube-system", kCiliumDaemonSet);
+  const json& ds = *find("daemonsets", ns, d.name);
   std::set<std::string> covered;
   for (const auto& [k, pod] : objects["pods"]) {
-    if (controller_of(pod) == std::pair<std::string, std::string>{"DaemonSet", kCiliumDaemonSet}) {
+    if (controller_of(pod) == owner_id) {
       covered.insert(str(pod, "/spec/nodeName"));
     }
   }
-  const OwnerRef owner{"apps/v1", "DaemonSet", kCiliumDaemonSet, str(ds, "/metadata/uid")};
+  const OwnerRef owner{"apps/v1", "DaemonSet", d.name, str(ds, "/metadata/uid")};
   std::vector<std::string> missing;
   for (const auto& [k, node] : objects["nodes"]) {
     if (!covered.count(str(node, "/metadata/name"))) {
@@ -246,8 +248,7 @@ void KubeState::Impl::reconcile_daemonset() {
     }
   }
   for (const std::string& node : missing) {
-    PodTemplate tmpl{"kube-system", labels, "cilium-agent", kCiliumImage, true, false};
-    create_managed_pod(fmt::format("cilium-{}", name_suffix(++ids, 5)), tmpl, owner, node);
+    create_managed_pod(fmt::format("{}-{}", d.name, name_suffix(++ids, 5)), d.pod, owner, node);
   }
 }
 
@@ -414,6 +415,111 @@ void KubeState::Impl::reconcile_pod_statuses() {
   }
   for (json& pod : changed) {
     put("pods", std::move(pod));
+  }
+}
+
+}  // namespace kube_emu
+
+namespace kube_emu {
+namespace {
+
+using nlohmann::json;
+
+bool pod_ready(const json& pod) {
+  for (const json& c : pod.value("/status/conditions"_json_pointer, json::array())) {
+    if (c.value("type", "") == "Ready") {
+      return c.value("status", "") == "True";
+    }
+  }
+  return false;
+}
+
+struct PodCount {
+  int total = 0;
+  int ready = 0;
+};
+
+json daemonset_status(const PodCount& c, int desired) {
+  json s = {{"currentNumberScheduled", c.total}, {"desiredNumberScheduled", desired},
+            {"numberAvailable", c.ready},        {"numberMisscheduled", 0},
+            {"numberReady", c.ready},            {"observedGeneration", 1},
+            {"updatedNumberScheduled", c.total}};
+  if (desired > c.ready) {
+    s["numberUnavailable"] = desired - c.ready;
+  }
+  return s;
+}
+
+json replicaset_status(const PodCount& c) {
+  return {{"replicas", c.total},      {"fullyLabeledReplicas", c.total},
+          {"readyReplicas", c.ready}, {"availableReplicas", c.ready},
+          {"observedGeneration", 1}};
+}
+
+json deployment_status(const PodCount& c, int wanted) {
+  const bool available = c.ready >= wanted;
+  json s = {{"replicas", c.total},      {"updatedReplicas", c.total},
+            {"readyReplicas", c.ready}, {"availableReplicas", c.ready},
+            {"observedGeneration", 1},
+            {"conditions",
+             {{{"type", "Available"},
+               {"status", available ? "True" : "False"},
+               {"reason", available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"},
+               {"message", available ? "Deployment has minimum availability."
+                                     : "Deployment does not have minimum availability."}},
+              {{"type", "Progressing"},
+               {"status", "True"},
+               {"reason", "NewReplicaSetAvailable"},
+               {"message", "ReplicaSet has successfully progressed."}}}}};
+  if (wanted > c.ready) {
+    s["unavailableReplicas"] = wanted - c.ready;
+  }
+  return s;
+}
+
+}  // namespace
+
+// Status counters of DaemonSets, ReplicaSets and Deployments from their pods (what
+// `kubectl get ds,deploy` and the Talos health check "coredns to report ready" read).
+void KubeState::Impl::reconcile_workload_statuses() {
+  std::map<std::pair<std::string, std::string>, PodCount> counts;  // (kind, ns/name)
+  for (const auto& [k, pod] : objects["pods"]) {
+    for (const json& ref : pod.value("/metadata/ownerReferences"_json_pointer, json::array())) {
+      if (ref.value("controller", false)) {
+        PodCount& c = counts[{ref.value("kind", ""),
+                              key(pod["metadata"].value("namespace", ""), ref.value("name", ""))}];
+        ++c.total;
+        c.ready += pod_ready(pod) ? 1 : 0;
+      }
+    }
+  }
+  std::vector<std::pair<std::string, json>> updates;
+  const int nodes_count = static_cast<int>(objects["nodes"].size());
+  for (const auto& [k, ds] : objects["daemonsets"]) {
+    json next = ds;
+    next["status"] = daemonset_status(counts[{"DaemonSet", k}], nodes_count);
+    updates.emplace_back("daemonsets", std::move(next));
+  }
+  std::map<std::string, PodCount> per_deployment;  // ns/name
+  for (const auto& [k, rs] : objects["replicasets"]) {
+    const PodCount c = counts[{"ReplicaSet", k}];
+    json next = rs;
+    next["status"] = replicaset_status(c);
+    updates.emplace_back("replicasets", std::move(next));
+    for (const json& ref : rs.value("/metadata/ownerReferences"_json_pointer, json::array())) {
+      PodCount& d = per_deployment[key(rs["metadata"].value("namespace", ""), ref.value("name", ""))];
+      d.total += c.total;
+      d.ready += c.ready;
+    }
+  }
+  for (const auto& [k, deploy] : objects["deployments"]) {
+    json next = deploy;
+    next["status"] = deployment_status(per_deployment[k],
+                                       deploy.value("/spec/replicas"_json_pointer, 1));
+    updates.emplace_back("deployments", std::move(next));
+  }
+  for (auto& [resource, object] : updates) {
+    put_if_changed(resource, std::move(object));
   }
 }
 

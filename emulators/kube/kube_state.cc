@@ -178,6 +178,23 @@ KubeState::KubeState(KubeStateOptions options) : impl_(std::make_unique<Impl>())
                                      "quay.io/cilium/operator-generic:v1.18.2",
                                      true,
                                      false}});
+  s.daemonsets.push_back({"cilium", true,
+                          PodTemplate{"kube-system",
+                                      {{"k8s-app", "cilium"}},
+                                      "cilium-agent",
+                                      "quay.io/cilium/cilium:v1.18.2",
+                                      true,
+                                      false}});
+  if (s.options.kube_proxy) {
+    s.daemonsets.push_back(
+        {"kube-proxy", false,
+         PodTemplate{"kube-system",
+                     {{"k8s-app", "kube-proxy"}},
+                     "kube-proxy",
+                     "registry.k8s.io/kube-proxy:" + s.options.kubernetes_version,
+                     true,
+                     false}});
+  }
   s.reconcile();
 }
 

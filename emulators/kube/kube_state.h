@@ -35,6 +35,9 @@ struct NodeFacts {
 
 struct KubeStateOptions {
   std::string kubernetes_version = "v1.34.1";  // what GET /version reports
+  // Talos deploys the kube-proxy DaemonSet unless cluster.proxy.disabled (the usual setting
+  // with Cilium's kube-proxy replacement, hence off by default).
+  bool kube_proxy = false;
   // Wall clock for creationTimestamp and Age columns; tests may inject a fixed clock.
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();

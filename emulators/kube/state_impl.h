@@ -38,6 +38,13 @@ struct ReplicatedWorkload {
   PodTemplate pod;
 };
 
+// A DaemonSet with one pod per node (cilium agent, kube-proxy).
+struct NodeDaemonSet {
+  std::string name;
+  bool needs_cni = false;
+  PodTemplate pod;
+};
+
 struct KubeState::Impl {
   KubeStateOptions options;
   mutable std::mutex mu;
@@ -50,6 +57,7 @@ struct KubeState::Impl {
   std::map<std::string, NodeRuntime> nodes;
   std::map<std::string, ManagedPod> managed_pods;  // "ns/name"
   std::vector<ReplicatedWorkload> workloads;
+  std::vector<NodeDaemonSet> daemonsets;
   bool available = true;
   bool cni = false;
   uint64_t wake_generation = 0;  // stop_watches() bumps it to release waiters
@@ -78,7 +86,8 @@ struct KubeState::Impl {
   void publish(WatchEventType type, const std::string& resource, const nlohmann::json& object);
   void reconcile_node(NodeRuntime& rt);
   void reconcile_static_pods();
-  void reconcile_daemonset();
+  void reconcile_daemonset(const NodeDaemonSet& d);
+  void reconcile_workload_statuses();
   void reconcile_workload(const ReplicatedWorkload& w);
   void reconcile_pod_statuses();
   void remove_orphan_pods();

@@ -183,7 +183,41 @@ const std::vector<Column>& columns_for(const std::string& resource) {
                                                 {"External-IP", 0, field("/spec/externalIPs/0")},
                                                 {"Port(s)", 0, service_ports},
                                                 {"Age", 0, age}};
+  static const std::vector<Column> kDaemonSets = {
+      {"Name", 0, name},
+      {"Desired", 0, field("/status/desiredNumberScheduled", "0")},
+      {"Current", 0, field("/status/currentNumberScheduled", "0")},
+      {"Ready", 0, field("/status/numberReady", "0")},
+      {"Up-to-date", 0, field("/status/updatedNumberScheduled", "0")},
+      {"Available", 0, field("/status/numberAvailable", "0")},
+      {"Node Selector", 0, field("/spec/template/spec/nodeSelector")},
+      {"Age", 0, age}};
+  static const std::vector<Column> kDeployments = {
+      {"Name", 0, name},
+      {"Ready", 0,
+       [](const json& d, Clock::time_point) {
+         return fmt::format("{}/{}", str(d, "/status/readyReplicas", "0"),
+                            str(d, "/spec/replicas", "0"));
+       }},
+      {"Up-to-date", 0, field("/status/updatedReplicas", "0")},
+      {"Available", 0, field("/status/availableReplicas", "0")},
+      {"Age", 0, age}};
+  static const std::vector<Column> kReplicaSets = {
+      {"Name", 0, name},
+      {"Desired", 0, field("/spec/replicas", "0")},
+      {"Current", 0, field("/status/replicas", "0")},
+      {"Ready", 0, field("/status/readyReplicas", "0")},
+      {"Age", 0, age}};
   static const std::vector<Column> kDefault = {{"Name", 0, name}, {"Age", 0, age}};
+  if (resource == "daemonsets") {
+    return kDaemonSets;
+  }
+  if (resource == "deployments") {
+    return kDeployments;
+  }
+  if (resource == "replicasets") {
+    return kReplicaSets;
+  }
   if (resource == "nodes") {
     return kNodes;
   }

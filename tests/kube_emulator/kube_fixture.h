@@ -64,4 +64,10 @@ class KubeFixture : public ::testing::Test {
   std::string address_ = "127.0.0.1";
 };
 
+// For tests running the real kubectl: fails (never skips) when it is not installed.
+class KubectlFixture : public KubeFixture {
+ protected:
+  void SetUp() override;
+};
+
 }  // namespace kube_test

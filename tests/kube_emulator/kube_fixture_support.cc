@@ -173,8 +173,6 @@ kube_emu::NodeFacts worker(const std::string& name, const std::string& ip) {
 }
 
 void KubeFixture::SetUp() {
-  ASSERT_TRUE(std::filesystem::exists(kKubectl))
-      << kKubectl << " is missing: run scripts/setup (it installs kubectl) and re-run the tests";
   std::string tmpl = std::string(::testing::TempDir()) + "/kube-emu-XXXXXX";
   ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
   dir_ = tmpl;
@@ -223,6 +221,12 @@ void KubeFixture::add_cluster(bool cni_running) {
   state_->upsert_node(worker("w1", "127.10.0.21"));
   state_->upsert_node(worker("w2", "127.10.0.22"));
   state_->set_cni_running(cni_running);
+}
+
+void KubectlFixture::SetUp() {
+  ASSERT_TRUE(std::filesystem::exists(kKubectl))
+      << kKubectl << " is missing: run scripts/setup (it installs kubectl) and re-run the tests";
+  KubeFixture::SetUp();
 }
 
 KubectlRun KubeFixture::kubectl(const std::vector<std::string>& args,

@@ -154,5 +154,37 @@ TEST(KubeState, CreateRejectsDuplicatesAndUnknownNamespaces) {
   EXPECT_EQ(ds.error().message, "daemonsets.apps \"kube-flannel\" not found");
 }
 
+TEST(KubeState, CoreDnsDeploymentReportsReadyReplicasOnceScheduled) {
+  kube_emu::KubeState state;
+  state.upsert_node(worker("w1", "127.10.0.21"));
+  json deploy = *state.get("deployments", "kube-system", "coredns");
+  EXPECT_EQ(deploy["metadata"]["labels"]["k8s-app"], "kube-dns");
+  EXPECT_EQ(deploy["status"]["readyReplicas"], 0);
+  EXPECT_EQ(deploy["status"]["unavailableReplicas"], 2);
+  state.set_cni_running(true);
+  deploy = *state.get("deployments", "kube-system", "coredns");
+  EXPECT_EQ(deploy["status"]["readyReplicas"], 2);
+  EXPECT_EQ(deploy["status"]["conditions"][0]["status"], "True");
+  const json ds = *state.get("daemonsets", "kube-system", "cilium");
+  EXPECT_EQ(ds["status"]["desiredNumberScheduled"], 1);
+  EXPECT_EQ(ds["status"]["numberReady"], 1);
+}
+
+TEST(KubeState, KubeProxyDaemonSetOnlyWhenAskedFor) {
+  EXPECT_FALSE(kube_emu::KubeState().get("daemonsets", "kube-system", "kube-proxy").ok());
+  kube_emu::KubeStateOptions options;
+  options.kube_proxy = true;
+  kube_emu::KubeState state(options);
+  state.upsert_node(worker("w1", "127.10.0.21"));
+  const std::vector<std::string> on_w1 = state.pods_on_node("w1");
+  ASSERT_EQ(count_with_prefix(on_w1, "kube-system/kube-proxy-"), 1);
+  // Host network: it runs before any CNI does.
+  for (const std::string& name : on_w1) {
+    if (name.rfind("kube-system/kube-proxy-", 0) == 0) {
+      EXPECT_EQ(pod(state, name)["status"]["phase"], "Running");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kube_test

@@ -12,7 +12,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-using Kubectl = KubeFixture;
+using Kubectl = KubectlFixture;
 
 std::string describe(const KubectlRun& r) {
   return "exit " + std::to_string(r.exit_code) + (r.timed_out ? " (killed: too slow)" : "") +
@@ -239,6 +239,10 @@ TEST_F(Kubectl, NamespacesEventsAndClusterInfo) {
   r = kubectl({"cluster-info"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_THAT(r.out, HasSubstr("Kubernetes control plane is running at https://" + address_));
+  r = kubectl({"get", "ds,deploy", "-n", "kube-system"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("daemonset.apps/cilium +3 +3 +3 +3 +3 +<none>"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("deployment.apps/coredns +2/2 +2 +2"));
   r = kubectl({"get", "pods", "-n", "kube-public"});
   EXPECT_THAT(r.err, HasSubstr("No resources found in kube-public namespace."));
 }
