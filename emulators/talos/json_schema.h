@@ -2,7 +2,9 @@
 // machine-config schemas use, so the emulator can reject configs the way the schema describes.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -13,10 +15,15 @@
 
 namespace talos_emu {
 
+// What kind of rule a value broke: a Go-struct decoder (Talos's strict YAML decode) would already
+// fail on UnknownKey and WrongType; Invalid values decode but fail validation.
+enum class SchemaErrorKind { Invalid, UnknownKey, WrongType };
+
 // One violation: `path` is a JSON pointer into the validated document ("/machine/install/disk").
 struct SchemaError {
   std::string path;
   std::string message;
+  SchemaErrorKind kind = SchemaErrorKind::Invalid;
   std::string describe() const;  // "<path>: <message>", path "/" for the root
 };
 
@@ -53,7 +60,17 @@ class SchemaValidator {
  private:
   explicit SchemaValidator(nlohmann::json schema);
   struct Walker;
+  void index_kinds();
+  void compile_patterns(const nlohmann::json& node);
+  const std::regex* regex(const std::string& pattern) const;
+  template <typename J>
+  std::vector<SchemaError> validate_document_impl(const J& doc,
+                                                  const ValidateOptions& options) const;
+
   nlohmann::json schema_;
+  std::string main_ref_;                          // "#/$defs/v1alpha1.Config"
+  std::map<std::string, std::string> kind_refs_;  // kind → "#/$defs/…"
+  std::map<std::string, std::regex> regexes_;     // compiled once; std::regex is const-safe
 };
 
 }  // namespace talos_emu

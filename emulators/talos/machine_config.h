@@ -19,6 +19,9 @@ struct AcceptOptions {
   // Platform mode: "metal" demands machine.install.{disk|diskSelector}; "cloud" (nocloud) and
   // "container" do not.
   std::string platform_mode = "metal";
+  // The golden configs pin Kubernetes 1.28 for every release, so by default a version outside
+  // the release's window (talos.md §0) only warns; true makes it an error as on a real node.
+  bool enforce_kubernetes_window = false;
 };
 
 struct MachineConfig {
