@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr size_t kMaxEventsKept = 20000;
+// Watch history kept per cluster. Bounded for memory (the Talos emulator hosts many clusters);
+// a watcher further behind gets 410 Expired and re-lists, as with a real API server.
+constexpr size_t kMaxEventsKept = 1000;
 
 // RFC 7386 JSON merge patch: objects merge recursively, null deletes, anything else replaces.
 void merge_patch(json& target, const json& patch) {
@@ -501,6 +503,11 @@ std::vector<WatchEvent> KubeState::wait_for_events(
   };
   s.cv.wait_until(lock, deadline, collect);
   return out;
+}
+
+uint64_t KubeState::oldest_watchable_version() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->events.empty() ? impl_->rv : impl_->events.front().resource_version - 1;
 }
 
 void KubeState::stop_watches() {

@@ -131,6 +131,8 @@ class KubeState {
   // selector) with resource_version > after, in order.
   std::vector<WatchEvent> wait_for_events(const std::string& resource, uint64_t after,
                                           std::chrono::steady_clock::time_point deadline) const;
+  // A watch may resume from any resourceVersion >= this; older ones are "too old" (410).
+  uint64_t oldest_watchable_version() const;
   // Wakes every watcher waiting right now (they return no events), so a stopping server's
   // streams end promptly. Later waits are unaffected.
   void stop_watches();

@@ -235,6 +235,20 @@ ApiReply list_or_watch(KubeState& state, const ApiRequest& r, const Target& t) {
       spec.after = list.resource_version;
     } else {
       spec.after = std::strtoull(rv.c_str(), nullptr, 10);
+      const uint64_t oldest = state.oldest_watchable_version();
+      if (spec.after < oldest) {
+        // The real server answers 200 and one ERROR event; client-go then re-lists.
+        const json expired = {{"kind", "Status"},
+                              {"apiVersion", "v1"},
+                              {"metadata", json::object()},
+                              {"status", "Failure"},
+                              {"message", fmt::format("too old resource version: {} ({})",
+                                                      spec.after, oldest)},
+                              {"reason", "Expired"},
+                              {"code", 410}};
+        reply.body = json{{"type", "ERROR"}, {"object", expired}}.dump() + "\n";
+        spec.timeout = std::chrono::seconds(0);
+      }
     }
     reply.watch = std::move(spec);
     return reply;

@@ -161,6 +161,25 @@ TEST_F(ApiServer, WatchStreamsModifiedNodeAndEndsAtTimeout) {
   EXPECT_TRUE(ready);
 }
 
+TEST_F(ApiServer, WatchFromForgottenVersionGetsExpiredError) {
+  const json cm = {{"metadata", {{"name", "churn"}}}, {"data", {{"n", "0"}}}};
+  ASSERT_TRUE(state_->create("configmaps", "default", cm).ok());
+  for (int i = 1; i <= 1500; ++i) {
+    ASSERT_TRUE(state_
+                    ->patch("configmaps", "default", "churn", {{"data", {{"n", std::to_string(i)}}}},
+                            kube_emu::PatchKind::MergePatch)
+                    .ok());
+  }
+  auto cli = client(&admin_);
+  const auto res = cli->Get("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=101");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const json event = json::parse(res->body);
+  EXPECT_EQ(event["type"], "ERROR");
+  EXPECT_EQ(event["object"]["code"], 410);
+  EXPECT_EQ(event["object"]["reason"], "Expired");
+}
+
 TEST_F(ApiServer, ProtobufBodiesAreRefusedWith415) {
   auto cli = client(&admin_);
   const auto res = cli->Post("/api/v1/namespaces/default/configmaps", std::string("k8s\0x", 5),
