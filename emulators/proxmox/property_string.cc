@@ -1,5 +1,7 @@
 #include "emulators/proxmox/property_string.h"
 
+#include <algorithm>
+
 namespace pve_emu {
 
 std::optional<std::string> PropertyString::get(const std::string& key) const {
@@ -42,6 +44,12 @@ std::string PropertyString::str(const std::string& default_key) const {
     out += k + "=" + v;
   }
   return out;
+}
+
+std::string PropertyString::sorted_str(const std::string& default_key) const {
+  PropertyString sorted = *this;
+  std::sort(sorted.items.begin(), sorted.items.end());
+  return sorted.str(default_key);
 }
 
 ParsedPropertyString parse_property_string(const std::string& text,

@@ -18,6 +18,8 @@ struct PropertyString {
   void erase(const std::string& key);
   // "k=v,k2=v2" with `default_key` written first and without "key=" when present.
   std::string str(const std::string& default_key = "") const;
+  // As PVE prints drives: the default key's value first, then the other keys sorted.
+  std::string sorted_str(const std::string& default_key) const;
 };
 
 // Splits on ','; an item without '=' is assigned to `default_key` (error when there is none or it

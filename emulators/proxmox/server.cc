@@ -173,7 +173,11 @@ class Server final : public ProxmoxServer {
     https_.Put(pattern, api);
     https_.Delete(pattern, api);
     https_.Post("/_emulator/faults", [this](const httplib::Request& req, httplib::Response& res) {
-      admin_json(req, res, [this](const json& doc) { return emu_->faults.configure(doc); });
+      admin_json(req, res, [this](const json& doc) {
+        util::Result<void> configured = emu_->faults.configure(doc);
+        emu_->tasks.set_slow_factor(emu_->faults.settings().slow_task_factor);
+        return configured;
+      });
     });
     https_.Get("/_emulator/faults", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(emu_->faults.describe().dump(), "application/json");
@@ -297,8 +301,13 @@ class Server final : public ProxmoxServer {
                                           "does not model it)",
                                           method, route.schema_path));
     }
-    return handler->second(*emu_, Call{method, route.schema_path, std::move(params),
-                                       std::move(who)});
+    Reply reply =
+        handler->second(*emu_, Call{method, route.schema_path, std::move(params), std::move(who)});
+    if (reply.status == 403) {
+      std::lock_guard lock(emu_->counters.mutex);
+      ++emu_->counters.permission_failures;
+    }
+    return reply;
   }
 
   void count_request(const std::string& key) {

@@ -56,12 +56,10 @@ Volume& allocate(Storage& storage, int vmid, const std::string& name_hint, long 
 }
 
 std::string with_options(const std::string& volid, PropertyString options) {
-  options.erase("file");
   options.erase("volume");
   options.erase("import-from");
-  std::string out = volid;
-  const std::string rest = options.str();
-  return rest.empty() ? out : out + "," + rest;
+  options.set("file", volid);
+  return options.sorted_str("file");
 }
 
 std::optional<Reply> import_drive(Emulator& emu, const DriveRequest& r, PropertyString p,

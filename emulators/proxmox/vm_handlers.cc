@@ -329,7 +329,7 @@ std::string resize_disk(Emulator& emu, const std::string& node, int vmid, const 
     return "shrinking disks is not supported";
   }
   p.set("size", format_size(wanted));
-  it->second = p.str("file");
+  it->second = p.sorted_str("file");
   if (Volume* volume = emu.cluster.volume(node, p.get("file").value_or(""))) {
     volume->size = wanted;
   }
