@@ -94,7 +94,8 @@ util::Result<std::string> write_merged(const std::string& path, const secrets::S
   }
   ASSIGN_OR_RETURN(MergedKubeconfig merged, merge_kubeconfig(existing, fetched.reveal(), path));
   const secrets::Secret text(std::move(merged.text));
-  const std::string dir = path.rfind('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
+  const std::string dir =
+      path.rfind('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
   RETURN_IF_ERROR(util::make_dirs(dir, 0700));
   RETURN_IF_ERROR(util::write_file_atomic(path, text.reveal(), util::kSecretFileMode));
   return merged.context;

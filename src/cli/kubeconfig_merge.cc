@@ -22,7 +22,8 @@ util::Result<Tree> parse(std::string_view text, std::string_view origin) {
     return Tree::object();
   }
   if (!doc.is_object()) {
-    return util::Error::invalid_input(fmt::format("{} is not a kubeconfig (not a mapping)", origin));
+    return util::Error::invalid_input(
+        fmt::format("{} is not a kubeconfig (not a mapping)", origin));
   }
   for (const char* list : {"clusters", "users", "contexts"}) {
     if (doc.contains(list) && !doc[list].is_null() && !doc[list].is_array()) {
@@ -72,8 +73,7 @@ std::string add(Tree& entries, Tree entry, bool& renamed) {
 
 }  // namespace
 
-util::Result<MergedKubeconfig> merge_kubeconfig(std::string_view existing,
-                                                std::string_view fetched,
+util::Result<MergedKubeconfig> merge_kubeconfig(std::string_view existing, std::string_view fetched,
                                                 std::string_view origin) {
   ASSIGN_OR_RETURN(Tree doc, parse(existing, origin));
   ASSIGN_OR_RETURN(Tree add_doc, parse(fetched, "the fetched kubeconfig"));
@@ -93,8 +93,10 @@ util::Result<MergedKubeconfig> merge_kubeconfig(std::string_view existing,
   for (Tree c : list(add_doc, "contexts")) {
     if (c.contains("context") && c["context"].is_object()) {
       Tree& ref = c["context"];
-      if (ref.contains("cluster")) ref["cluster"] = cluster_names[ref.value("cluster", "")];
-      if (ref.contains("user")) ref["user"] = user_names[ref.value("user", "")];
+      if (ref.contains("cluster"))
+        ref["cluster"] = cluster_names[ref.value("cluster", "")];
+      if (ref.contains("user"))
+        ref["user"] = user_names[ref.value("user", "")];
     }
     const std::string original = c.value("name", "");
     const std::string name = add(list(doc, "contexts"), std::move(c), out.renamed);

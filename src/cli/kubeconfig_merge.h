@@ -19,8 +19,7 @@ struct MergedKubeconfig {
 
 // `existing` may be empty (no file yet). InvalidInput naming `origin` when either document is
 // not a kubeconfig.
-util::Result<MergedKubeconfig> merge_kubeconfig(std::string_view existing,
-                                                std::string_view fetched,
+util::Result<MergedKubeconfig> merge_kubeconfig(std::string_view existing, std::string_view fetched,
                                                 std::string_view origin);
 
 }  // namespace cli

@@ -48,8 +48,8 @@ void print_line(Context& ctx, const std::string& format, const std::string& endp
   if (format == "json") {
     *ctx.out << util::Tree{{"node", endpoint}, {"message", line}}.dump() << std::endl;
   } else if (format == "yaml") {
-    *ctx.out << util::emit_yaml(util::Tree::array({util::Tree{{"node", endpoint},
-                                                              {"message", line}}}))
+    *ctx.out << util::emit_yaml(
+                    util::Tree::array({util::Tree{{"node", endpoint}, {"message", line}}}))
              << std::flush;
   } else {
     *ctx.out << line << std::endl;  // flushed: the operator watches it live

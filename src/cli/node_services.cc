@@ -28,9 +28,12 @@ std::string age(std::int64_t unix_seconds) {
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
   const std::int64_t s = std::max<std::int64_t>(0, now - unix_seconds);
-  if (s < 120) return fmt::format("{}s ago", s);
-  if (s < 7200) return fmt::format("{}m{}s ago", s / 60, s % 60);
-  if (s < 172800) return fmt::format("{}h{}m ago", s / 3600, s / 60 % 60);
+  if (s < 120)
+    return fmt::format("{}s ago", s);
+  if (s < 7200)
+    return fmt::format("{}m{}s ago", s / 60, s % 60);
+  if (s < 172800)
+    return fmt::format("{}h{}m ago", s / 3600, s / 60 % 60);
   return fmt::format("{}d{}h ago", s / 86400, s / 3600 % 24);
 }
 

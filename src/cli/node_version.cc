@@ -12,9 +12,15 @@ namespace cli {
 namespace {
 
 util::Tree version_tree(const talos::VersionInfo& v) {
-  return {{"tag", v.tag},           {"sha", v.sha},         {"built", v.built},
-          {"go_version", v.go_version}, {"os", v.os},       {"arch", v.arch},
-          {"platform", v.platform_name}, {"platform_mode", v.platform_mode}, {"rbac", v.rbac}};
+  return {{"tag", v.tag},
+          {"sha", v.sha},
+          {"built", v.built},
+          {"go_version", v.go_version},
+          {"os", v.os},
+          {"arch", v.arch},
+          {"platform", v.platform_name},
+          {"platform_mode", v.platform_mode},
+          {"rbac", v.rbac}};
 }
 
 int run_node_version(const NodeOptions& opts, Context& ctx) {

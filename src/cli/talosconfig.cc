@@ -1,6 +1,8 @@
 // `talforge talosconfig`: re-issue a Talos API client certificate from the secrets bundle's OS CA
 // and write a talosctl-compatible talosconfig (talos.md §3.1): one context named after the
 // cluster, endpoints = control planes, nodes = every node. Refuses to overwrite without --force.
+#include "secrets/talosconfig.h"
+
 #include <chrono>
 #include <memory>
 #include <ostream>
@@ -14,7 +16,6 @@
 #include "cli/talos_access.h"
 #include "cli/verbs.h"
 #include "secrets/leaf.h"
-#include "secrets/talosconfig.h"
 #include "util/file.h"
 
 namespace cli {
@@ -49,9 +50,8 @@ int run_talosconfig(const TalosconfigOptions& opts, Context& ctx) {
     return kExitError;
   }
   util::Result<void> written =
-      opts.force
-          ? util::write_file_atomic(opts.output, text->reveal(), util::kSecretFileMode)
-          : util::write_file_exclusive(opts.output, text->reveal(), util::kSecretFileMode);
+      opts.force ? util::write_file_atomic(opts.output, text->reveal(), util::kSecretFileMode)
+                 : util::write_file_exclusive(opts.output, text->reveal(), util::kSecretFileMode);
   if (!written.ok()) {
     util::Error error = std::move(written).error();
     if (error.code == util::ErrorCode::AlreadyExists) {

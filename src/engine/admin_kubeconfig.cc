@@ -23,17 +23,15 @@ util::Result<secrets::Secret> local_admin_kubeconfig(const spec::Cluster& cluste
                            {"cluster",
                             {{"server", cluster.endpoint_url()},
                              {"certificate-authority-data", secrets::base64_encode(ca.crt)}}}}})},
-      {"users", util::Tree::array(
-                    {{{"name", user},
-                      {"user",
-                       {{"client-certificate-data", secrets::base64_encode(admin.crt)},
-                        {"client-key-data", secrets::base64_encode(admin.key.reveal())}}}}})},
-      {"contexts",
+      {"users",
        util::Tree::array({{{"name", user},
-                           {"context",
-                            {{"cluster", cluster.name},
-                             {"namespace", "default"},
-                             {"user", user}}}}})},
+                           {"user",
+                            {{"client-certificate-data", secrets::base64_encode(admin.crt)},
+                             {"client-key-data", secrets::base64_encode(admin.key.reveal())}}}}})},
+      {"contexts",
+       util::Tree::array(
+           {{{"name", user},
+             {"context", {{"cluster", cluster.name}, {"namespace", "default"}, {"user", user}}}}})},
       {"current-context", user},
   };
   secrets::Secret text(util::emit_yaml(doc));

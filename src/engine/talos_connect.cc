@@ -25,8 +25,9 @@ util::Result<TalosTarget> talos_target(const secrets::Talosconfig& config,
   if (found->endpoints.empty()) {
     return util::Error::invalid_input(
                fmt::format("talosconfig context '{}' lists no endpoints", name))
-        .with_hint("add the control-plane addresses under endpoints, or regenerate it with "
-                   "`talforge talosconfig`");
+        .with_hint(
+            "add the control-plane addresses under endpoints, or regenerate it with "
+            "`talforge talosconfig`");
   }
   if (found->ca.empty() || found->crt.empty() || found->key.empty()) {
     return util::Error::invalid_input(
@@ -42,9 +43,9 @@ util::Result<TalosTarget> talos_target_from_bundle(const secrets::Bundle& bundle
                                                    std::vector<std::string> endpoints,
                                                    std::vector<std::string> nodes,
                                                    const std::string& role) {
-  ASSIGN_OR_RETURN(const secrets::PemCertAndKey client,
-                   secrets::issue_talos_client_cert(bundle.certs.os, {role},
-                                                    std::chrono::system_clock::now()));
+  ASSIGN_OR_RETURN(
+      const secrets::PemCertAndKey client,
+      secrets::issue_talos_client_cert(bundle.certs.os, {role}, std::chrono::system_clock::now()));
   ASSIGN_OR_RETURN(const secrets::PemCertAndKey os_ca,
                    secrets::decode_cert_and_key(bundle.certs.os, "certs.os"));
   return TalosTarget{std::move(context), std::move(endpoints), std::move(nodes),

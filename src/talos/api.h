@@ -169,7 +169,7 @@ class Api {
 
 // etcd_snapshot into a stream (e.g. an std::ofstream opened by the caller).
 util::Result<std::uint64_t> etcd_snapshot_to(Api& api, std::ostream& out,
-                                            const StreamOptions& stream = {});
+                                             const StreamOptions& stream = {});
 
 // Builds the channel (no I/O yet: gRPC connects on the first call). InvalidInput for an unusable
 // endpoint, missing credentials in Secure mode or a malformed pin.

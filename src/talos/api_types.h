@@ -116,7 +116,6 @@ struct Kubeconfig {
   std::string kubeconfig;
 };
 
-
 // Hostname reply.
 struct HostnameInfo {
   std::string node;
@@ -136,7 +135,7 @@ enum class RebootMode { Default = 0, Powercycle = 1, Force = 2 /* v1.12+ */ };
 
 // MachineService.Upgrade (the pre-v1.13 path, still served through v1.17).
 struct UpgradeRequest {
-  std::string image;  // installer image, e.g. factory.talos.dev/installer/<schematic>:v1.11.6
+  std::string image;   // installer image, e.g. factory.talos.dev/installer/<schematic>:v1.11.6
   bool stage = false;  // install early in the next boot instead of now
   bool force = false;  // skip the etcd health/quorum checks on control planes
   RebootMode reboot_mode = RebootMode::Default;  // Default or Powercycle only

@@ -78,8 +78,7 @@ grpc::Status GrpcApi::invoke(Idempotent idempotent, const Attempt& attempt,
   }
 }
 
-util::Result<void> GrpcApi::call(const char* method, Idempotent idempotent,
-                                 const Attempt& attempt,
+util::Result<void> GrpcApi::call(const char* method, Idempotent idempotent, const Attempt& attempt,
                                  const std::vector<std::string>& nodes) const {
   const auto start = std::chrono::steady_clock::now();
   const grpc::Status status = invoke(idempotent, attempt, nodes);

@@ -27,9 +27,9 @@ std::vector<NodeResult<T>> per_node(const Reply& reply, const std::vector<std::s
       return nullptr;
     }();
     if (element == nullptr) {
-      out.push_back({node, util::Error::internal(fmt::format(
-                               "{} reply through {} has no answer for node {}", site.method,
-                               site.endpoint, node))});
+      out.push_back(
+          {node, util::Error::internal(fmt::format("{} reply through {} has no answer for node {}",
+                                                   site.method, site.endpoint, node))});
       continue;
     }
     if (util::Result<void> ok = check_metadata(element->metadata(), on_node); !ok.ok()) {
@@ -74,14 +74,14 @@ util::Result<std::vector<NodeResult<std::vector<ServiceInfo>>>> GrpcApi::service
         return machine_->ServiceList(&context, google::protobuf::Empty(), &reply);
       },
       nodes));
-  return per_node<std::vector<ServiceInfo>>(
-      reply, nodes, site("ServiceList"), [](const ::machine::ServiceList& list) {
-        std::vector<ServiceInfo> services;
-        for (const auto& s : list.services()) {
-          services.push_back(from_proto(s));
-        }
-        return services;
-      });
+  return per_node<std::vector<ServiceInfo>>(reply, nodes, site("ServiceList"),
+                                            [](const ::machine::ServiceList& list) {
+                                              std::vector<ServiceInfo> services;
+                                              for (const auto& s : list.services()) {
+                                                services.push_back(from_proto(s));
+                                              }
+                                              return services;
+                                            });
 }
 
 }  // namespace talos

@@ -114,32 +114,32 @@ util::Result<void> GrpcApi::lifecycle_upgrade(const LifecycleUpgradeRequest& req
   std::string pulled = request.image;
   LocalFailure local;
   std::map<std::string, int> layer_status;  // only status changes become lines
-  RETURN_IF_ERROR(finish(
-      stream("Pull", options,
-             [&](grpc::ClientContext& context, bool& stopped) {
-               auto reader = image_->Pull(&context, pull);
-               ::machine::ImageServicePullResponse reply;
-               while (!stopped && reader->Read(&reply)) {
-                 if (reply.has_pull_progress()) {
-                   const auto& p = reply.pull_progress();
-                   auto [it, fresh] = layer_status.emplace(p.layer_id(), p.progress().status());
-                   if (fresh || it->second != p.progress().status()) {
-                     it->second = p.progress().status();
-                     stopped = !progress(fmt::format("pull {}: layer {} {}", request.image,
-                                                     p.layer_id(),
-                                                     pull_status_name(p.progress().status())));
-                   }
-                 } else if (!reply.name().empty()) {
-                   pulled = reply.name();
-                   stopped = !progress("pulled " + pulled);
-                 }
-               }
-               if (stopped) {
-                 context.TryCancel();
-               }
-               return reader->Finish();
-             }),
-      local));
+  RETURN_IF_ERROR(finish(stream("Pull", options,
+                                [&](grpc::ClientContext& context, bool& stopped) {
+                                  auto reader = image_->Pull(&context, pull);
+                                  ::machine::ImageServicePullResponse reply;
+                                  while (!stopped && reader->Read(&reply)) {
+                                    if (reply.has_pull_progress()) {
+                                      const auto& p = reply.pull_progress();
+                                      auto [it, fresh] =
+                                          layer_status.emplace(p.layer_id(), p.progress().status());
+                                      if (fresh || it->second != p.progress().status()) {
+                                        it->second = p.progress().status();
+                                        stopped = !progress(fmt::format(
+                                            "pull {}: layer {} {}", request.image, p.layer_id(),
+                                            pull_status_name(p.progress().status())));
+                                      }
+                                    } else if (!reply.name().empty()) {
+                                      pulled = reply.name();
+                                      stopped = !progress("pulled " + pulled);
+                                    }
+                                  }
+                                  if (stopped) {
+                                    context.TryCancel();
+                                  }
+                                  return reader->Finish();
+                                }),
+                         local));
 
   ::machine::LifecycleServiceUpgradeRequest upgrade;
   *upgrade.mutable_containerd() = containerd;
@@ -223,31 +223,31 @@ util::Result<std::uint64_t> etcd_snapshot_to(Api& api, std::ostream& out,
 util::Result<void> GrpcApi::etcd_recover(std::istream& snapshot, const StreamOptions& options) {
   ::machine::EtcdRecoverResponse reply;
   LocalFailure local;
-  RETURN_IF_ERROR(finish(
-      stream("EtcdRecover", options,
-             [&](grpc::ClientContext& context, bool& stopped) {
-               auto writer = machine_->EtcdRecover(&context, &reply);
-               std::string buffer(kUploadChunkBytes, '\0');
-               ::common::Data chunk;
-               while (snapshot) {
-                 snapshot.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-                 const auto n = static_cast<std::size_t>(snapshot.gcount());
-                 if (n == 0) {
-                   break;
-                 }
-                 chunk.set_bytes(buffer.data(), n);
-                 if (!writer->Write(chunk)) {
-                   break;  // the server ended the call; Finish() says why
-                 }
-               }
-               if (snapshot.bad()) {
-                 local.set(util::Error::io("cannot read the etcd snapshot to upload"), context,
-                           stopped);
-               }
-               writer->WritesDone();
-               return writer->Finish();
-             }),
-      local));
+  RETURN_IF_ERROR(
+      finish(stream("EtcdRecover", options,
+                    [&](grpc::ClientContext& context, bool& stopped) {
+                      auto writer = machine_->EtcdRecover(&context, &reply);
+                      std::string buffer(kUploadChunkBytes, '\0');
+                      ::common::Data chunk;
+                      while (snapshot) {
+                        snapshot.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+                        const auto n = static_cast<std::size_t>(snapshot.gcount());
+                        if (n == 0) {
+                          break;
+                        }
+                        chunk.set_bytes(buffer.data(), n);
+                        if (!writer->Write(chunk)) {
+                          break;  // the server ended the call; Finish() says why
+                        }
+                      }
+                      if (snapshot.bad()) {
+                        local.set(util::Error::io("cannot read the etcd snapshot to upload"),
+                                  context, stopped);
+                      }
+                      writer->WritesDone();
+                      return writer->Finish();
+                    }),
+             local));
   return check_envelope(reply, site("EtcdRecover"));
 }
 

@@ -152,37 +152,44 @@ bool decode_payload(Event& out) {
   const std::string& type = out.type;
   if (type == "machine.MachineStatusEvent") {
     ::machine::MachineStatusEvent m;
-    if (!unpack(out.payload, m)) return false;
+    if (!unpack(out.payload, m))
+      return false;
     decode_machine_status(m, out);
   } else if (type == "machine.SequenceEvent") {
     ::machine::SequenceEvent m;
-    if (!unpack(out.payload, m)) return false;
+    if (!unpack(out.payload, m))
+      return false;
     out.name = m.sequence();
     out.action = lowercase(::machine::SequenceEvent_Action_Name(m.action()));
     out.error = m.error().message();
   } else if (type == "machine.PhaseEvent") {
     ::machine::PhaseEvent m;
-    if (!unpack(out.payload, m)) return false;
+    if (!unpack(out.payload, m))
+      return false;
     out.name = m.phase();
     out.action = lowercase(::machine::PhaseEvent_Action_Name(m.action()));
   } else if (type == "machine.TaskEvent") {
     ::machine::TaskEvent m;
-    if (!unpack(out.payload, m)) return false;
+    if (!unpack(out.payload, m))
+      return false;
     out.name = m.task();
     out.action = lowercase(::machine::TaskEvent_Action_Name(m.action()));
   } else if (type == "machine.ServiceStateEvent") {
     ::machine::ServiceStateEvent m;
-    if (!unpack(out.payload, m)) return false;
+    if (!unpack(out.payload, m))
+      return false;
     out.name = m.service();
     out.action = lowercase(::machine::ServiceStateEvent_Action_Name(m.action()));
     out.error = m.message();
   } else if (type == "machine.ConfigLoadErrorEvent") {
     ::machine::ConfigLoadErrorEvent m;
-    if (!unpack(out.payload, m)) return false;
+    if (!unpack(out.payload, m))
+      return false;
     out.error = m.error();
   } else if (type == "machine.ConfigValidationErrorEvent") {
     ::machine::ConfigValidationErrorEvent m;
-    if (!unpack(out.payload, m)) return false;
+    if (!unpack(out.payload, m))
+      return false;
     out.error = m.error();
   }
   return true;

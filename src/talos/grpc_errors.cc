@@ -59,9 +59,10 @@ util::Error unimplemented(const grpc::Status& status, const CallSite& site) {
   const std::string& detail = status.error_message();
   // gRPC's own words when a unary reply arrived but did not parse as the reply message.
   if (contains(detail, "No message returned for unary request")) {
-    return util::Error::internal(fmt::format("{} on {}: the reply could not be parsed (truncated or "
-                                             "not a {} reply)",
-                                             site.method, site.target(), site.method))
+    return util::Error::internal(
+               fmt::format("{} on {}: the reply could not be parsed (truncated or "
+                           "not a {} reply)",
+                           site.method, site.target(), site.method))
         .with_hint("the endpoint may not be a Talos apid, or speaks an incompatible API version");
   }
   if (site.mode == ConnectMode::Maintenance || contains(detail, "maintenance mode")) {

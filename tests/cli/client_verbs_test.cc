@@ -68,8 +68,8 @@ bool signed_by(const std::string& cert_pem, const std::string& ca_pem) {
 }
 
 secrets::Bundle reference_bundle() {
-  auto bundle = secrets::load_bundle(testing_paths::shared(
-      "reference/talos/gen-config-inputs/secrets.yaml"));
+  auto bundle =
+      secrets::load_bundle(testing_paths::shared("reference/talos/gen-config-inputs/secrets.yaml"));
   EXPECT_TRUE(bundle.ok());
   return *bundle;
 }
@@ -278,6 +278,33 @@ TEST(KubeconfigVerb, MergeRefusesAFileThatIsNotAKubeconfig) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("is not a kubeconfig"));
   EXPECT_EQ(*util::read_file(config), "- just\n- a list\n");
+}
+
+}  // namespace
+
+namespace {
+
+// The real kubectl reads what --merge wrote (criterion 3 uses the kubeconfig talforge writes).
+TEST(KubeconfigVerb, RealKubectlReadsTheMergedFile) {
+  if (!fs::exists("/usr/bin/kubectl")) {
+    GTEST_SKIP() << "kubectl is not installed (scripts/setup installs it)";
+  }
+  const std::string dir = workdir();
+  const std::string config = dir + "/config";
+  std::ofstream(config) << kExistingConfig;
+  ::setenv("KUBECONFIG", config.c_str(), 1);
+  auto merged = testing_process::talforge({"kubeconfig", "--local", "--merge"}, dir);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  auto current = testing_process::run({"kubectl", "config", "current-context"}, dir);
+  auto contexts = testing_process::run({"kubectl", "config", "get-contexts", "-o", "name"}, dir);
+  auto server = testing_process::run(
+      {"kubectl", "config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"},
+      dir);
+  ::unsetenv("KUBECONFIG");
+  EXPECT_EQ(current.exit_code, 0) << current.err;
+  EXPECT_EQ(current.out, "admin@homelab-1\n");
+  EXPECT_EQ(contexts.out, "admin@homelab\nadmin@homelab-1\nother\n");
+  EXPECT_EQ(server.out, "https://127.10.0.10:6443");
 }
 
 }  // namespace

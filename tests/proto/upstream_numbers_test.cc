@@ -47,8 +47,8 @@ std::string field_name(const std::string& described) {
 }
 
 std::string describe_rpc(const gpb::MethodDescriptor& m) {
-  return std::string(m.client_streaming() ? "stream " : "") + m.input_type()->full_name() +
-         " -> " + (m.server_streaming() ? "stream " : "") + m.output_type()->full_name();
+  return std::string(m.client_streaming() ? "stream " : "") + m.input_type()->full_name() + " -> " +
+         (m.server_streaming() ? "stream " : "") + m.output_type()->full_name();
 }
 
 const gpb::DescriptorPool& pool() {

@@ -57,21 +57,19 @@ Cluster make_cluster(int net) {
                 std::to_string(net),
             prefix + "11", prefix + "12", prefix + "21"};
   fs::create_directories(c.dir);
-  std::ofstream(c.dir + "/cluster.yaml") << "apiVersion: talforge.dev/v1alpha1\n"
-                                         << "kind: Cluster\n"
-                                         << "cluster:\n  name: fake\n  talosVersion: v1.11.6\n"
-                                         << "network:\n  cidr: " << prefix << "0/24\n"
-                                         << "  gateway: " << prefix << "1\n"
-                                         << "proxmox:\n  endpoint: https://127.0.0.1:8006\n"
-                                         << "  tokenId: talforge@pve!fake\n"
-                                         << "vm:\n  pveNode: pve1\n"
-                                         << "nodes:\n"
-                                         << "  - {name: cp-1, role: controlplane, address: "
-                                         << c.cp1 << "}\n"
-                                         << "  - {name: cp-2, role: controlplane, address: "
-                                         << c.cp2 << "}\n"
-                                         << "  - {name: w-1, role: worker, address: " << c.worker
-                                         << "}\n";
+  std::ofstream(c.dir + "/cluster.yaml")
+      << "apiVersion: talforge.dev/v1alpha1\n"
+      << "kind: Cluster\n"
+      << "cluster:\n  name: fake\n  talosVersion: v1.11.6\n"
+      << "network:\n  cidr: " << prefix << "0/24\n"
+      << "  gateway: " << prefix << "1\n"
+      << "proxmox:\n  endpoint: https://127.0.0.1:8006\n"
+      << "  tokenId: talforge@pve!fake\n"
+      << "vm:\n  pveNode: pve1\n"
+      << "nodes:\n"
+      << "  - {name: cp-1, role: controlplane, address: " << c.cp1 << "}\n"
+      << "  - {name: cp-2, role: controlplane, address: " << c.cp2 << "}\n"
+      << "  - {name: w-1, role: worker, address: " << c.worker << "}\n";
   fs::copy_file(testing_paths::shared(kBundle), c.dir + "/secrets.yaml");
   return c;
 }
@@ -79,8 +77,8 @@ Cluster make_cluster(int net) {
 std::unique_ptr<FakeTalos> apid_on(const std::string& address) {
   static const Pem ca = os_ca();
   auto fake = std::make_unique<FakeTalos>(ServerMode::Secure,
-                                          talos_test::make_server_cert(ca, "IP:" + address),
-                                          ca.crt, address + ":50000");
+                                          talos_test::make_server_cert(ca, "IP:" + address), ca.crt,
+                                          address + ":50000");
   EXPECT_TRUE(fake->listening()) << address << ":50000 is taken";
   return fake;
 }
@@ -163,8 +161,8 @@ TEST(NodeVerbs, HealthStreamsLinesWithTheClusterFilesNodeLists) {
 TEST(NodeVerbs, HealthTriesTheNextControlPlaneAndFailsWithTheChecks) {
   const Cluster c = make_cluster(6);
   auto cp2 = apid_on(c.cp2);  // cp-1 is down
-  cp2->script().health_final = grpc::Status(grpc::StatusCode::UNKNOWN,
-                                            "waiting for all k8s nodes to report ready: timeout");
+  cp2->script().health_final =
+      grpc::Status(grpc::StatusCode::UNKNOWN, "waiting for all k8s nodes to report ready: timeout");
   auto r = testing_process::talforge({"node", "health", "-o", "json"}, c.dir);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr(c.cp1 + " did not answer"));
@@ -191,10 +189,10 @@ TEST(NodeVerbs, HealthRejectsAMalformedWaitTimeout) {
 TEST(NodeVerbs, UseTheTalosconfigFileAndItsRole) {
   const Cluster c = make_cluster(8);
   auto cp1 = apid_on(c.cp1);
-  ASSERT_EQ(testing_process::talforge({"talosconfig", "--role", "os:reader", "-o", "reader.tc"},
-                                      c.dir)
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      testing_process::talforge({"talosconfig", "--role", "os:reader", "-o", "reader.tc"}, c.dir)
+          .exit_code,
+      0);
   auto r = testing_process::talforge(
       {"node", "services", "--nodes", c.cp1, "--talosconfig", "reader.tc"}, c.dir);
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -62,10 +62,10 @@ struct Seen {
   std::string pulled_image;
   std::string containerd;  // "<driver>/<namespace>" numbers of the last Pull
   std::string lifecycle_image;
-  std::string recovered;  // bytes EtcdRecover received
+  std::string recovered;       // bytes EtcdRecover received
   std::string health_request;  // HealthCheckRequest.ShortDebugString()
   machine::EventsRequest events_request;
-  std::string watch_request;  // WatchRequest.ShortDebugString()
+  std::string watch_request;      // WatchRequest.ShortDebugString()
   bool stream_cancelled = false;  // a held-open stream saw the client go away
 };
 

@@ -48,9 +48,9 @@ class Lifecycle final : public machine::LifecycleService::Service {
  public:
   explicit Lifecycle(std::shared_ptr<State> s) : s_(std::move(s)) {}
 
-  grpc::Status Upgrade(grpc::ServerContext* context,
-                       const machine::LifecycleServiceUpgradeRequest* request,
-                       grpc::ServerWriter<machine::LifecycleServiceUpgradeResponse>* writer) override {
+  grpc::Status Upgrade(
+      grpc::ServerContext* context, const machine::LifecycleServiceUpgradeRequest* request,
+      grpc::ServerWriter<machine::LifecycleServiceUpgradeResponse>* writer) override {
     if (auto failed = begin(*s_, context, "LifecycleUpgrade", true)) {
       return *failed;
     }

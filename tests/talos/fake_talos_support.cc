@@ -22,7 +22,6 @@
 namespace talos_test {
 namespace {
 
-
 std::vector<std::string> peer_roles(grpc::ServerContext* context, bool& had_cert) {
   const auto pems = context->auth_context()->FindPropertyValues("x509_pem_cert");
   had_cert = !pems.empty();
@@ -50,8 +49,8 @@ std::optional<grpc::Status> begin(State& s, grpc::ServerContext* context, const 
   s.seen.calls[method]++;
   s.seen.node_metadata.clear();
   s.seen.nodes_metadata.clear();
-  for (auto [key, out] : {std::pair{"node", &s.seen.node_metadata},
-                          std::pair{"nodes", &s.seen.nodes_metadata}}) {
+  for (auto [key, out] :
+       {std::pair{"node", &s.seen.node_metadata}, std::pair{"nodes", &s.seen.nodes_metadata}}) {
     const auto range = context->client_metadata().equal_range(key);
     for (auto it = range.first; it != range.second; ++it) {
       out->emplace_back(it->second.data(), it->second.size());
@@ -494,8 +493,8 @@ class Cosi final : public cosi::resource::State::Service {
       s_->seen.watch_request = request->ShortDebugString();
     }
     writer->Write(cosi::resource::WatchResponse());  // "watch established"
-    for (auto [type, version] : {std::pair{cosi::resource::CREATED, "3"},
-                                 std::pair{cosi::resource::UPDATED, "4"}}) {
+    for (auto [type, version] :
+         {std::pair{cosi::resource::CREATED, "3"}, std::pair{cosi::resource::UPDATED, "4"}}) {
       cosi::resource::WatchResponse reply;
       cosi::resource::Event* e = reply.add_event();
       e->set_event_type(type);

@@ -194,8 +194,8 @@ TEST_F(Actions, AcceptsAClientKeyUnderTheTalosEd25519Label) {
     const std::string standard = std::string("-----") + edge + " PRIVATE KEY-----";
     const size_t at = relabelled.key.find(standard);
     ASSERT_NE(at, std::string::npos) << relabelled.key.substr(0, 40);
-    relabelled.key.replace(at, standard.size(), std::string("-----") + edge +
-                                                    " ED25519 PRIVATE KEY-----");
+    relabelled.key.replace(at, standard.size(),
+                           std::string("-----") + edge + " ED25519 PRIVATE KEY-----");
   }
   auto version = as(relabelled)->version();
   ASSERT_TRUE(version.ok()) << version.error().describe();

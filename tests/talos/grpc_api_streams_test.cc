@@ -38,19 +38,18 @@ TEST_F(Streams, LifecycleUpgradePullsThenInstallsThePulledImage) {
   EXPECT_EQ(seen.containerd, "1/1");  // CRI driver, system namespace (talosctl's default)
   EXPECT_EQ(seen.lifecycle_image, "factory.talos.dev/installer/abc:v1.13.0@sha256:bb");
   // Repeated layer states are folded into one line each.
-  EXPECT_THAT(lines,
-              ElementsAre(HasSubstr("layer sha256:aa downloading"),
-                          HasSubstr("layer sha256:aa downloaded"),
-                          HasSubstr("layer sha256:aa extracted"),
-                          "pulled factory.talos.dev/installer/abc:v1.13.0@sha256:bb", "installing",
-                          "installed"));
+  EXPECT_THAT(lines, ElementsAre(HasSubstr("layer sha256:aa downloading"),
+                                 HasSubstr("layer sha256:aa downloaded"),
+                                 HasSubstr("layer sha256:aa extracted"),
+                                 "pulled factory.talos.dev/installer/abc:v1.13.0@sha256:bb",
+                                 "installing", "installed"));
 }
 
 TEST_F(Streams, LifecycleUpgradeNonZeroExitCodeIsAFailure) {
   node_.script().upgrade_lines = {"error validating installer image"};
   node_.script().upgrade_exit_code = 1;
-  auto done = admin()->lifecycle_upgrade({.image = "bad:v1"},
-                                         [](const std::string&) { return true; }, short_stream());
+  auto done = admin()->lifecycle_upgrade(
+      {.image = "bad:v1"}, [](const std::string&) { return true; }, short_stream());
   ASSERT_FALSE(done.ok());
   EXPECT_THAT(done.error().message, HasSubstr("failed with exit code 1"));
   EXPECT_THAT(done.error().message, HasSubstr("error validating installer image"));
@@ -58,8 +57,8 @@ TEST_F(Streams, LifecycleUpgradeNonZeroExitCodeIsAFailure) {
 
 TEST_F(Streams, LifecycleUpgradeWithoutExitCodeIsNotASuccess) {
   node_.script().upgrade_sends_exit_code = false;
-  auto done = admin()->lifecycle_upgrade({.image = "x:v1"},
-                                         [](const std::string&) { return true; }, short_stream());
+  auto done = admin()->lifecycle_upgrade(
+      {.image = "x:v1"}, [](const std::string&) { return true; }, short_stream());
   ASSERT_FALSE(done.ok());
   EXPECT_THAT(done.error().message, HasSubstr("ended without an exit code"));
 }
@@ -67,8 +66,8 @@ TEST_F(Streams, LifecycleUpgradeWithoutExitCodeIsNotASuccess) {
 TEST_F(Streams, LifecycleUpgradeOnAnOldNodeSaysTheVersionIsTooOld) {
   node_.script().fail_next["Pull"].push_back(
       grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown service machine.ImageService"));
-  auto done = admin()->lifecycle_upgrade({.image = "x:v1"},
-                                         [](const std::string&) { return true; }, short_stream());
+  auto done = admin()->lifecycle_upgrade(
+      {.image = "x:v1"}, [](const std::string&) { return true; }, short_stream());
   ASSERT_FALSE(done.ok());
   EXPECT_THAT(done.error().message, HasSubstr("Pull is not implemented"));
   EXPECT_THAT(done.error().hint, HasSubstr("too old"));
@@ -103,8 +102,9 @@ TEST_F(Streams, EtcdSnapshotSinkErrorAbortsTheStream) {
 }
 
 TEST_F(Streams, EtcdSnapshotNeedsABackupRole) {
-  auto bytes = as(client_pki().reader)->etcd_snapshot(
-      [](std::string_view) -> util::Result<void> { return {}; }, short_stream());
+  auto bytes = as(client_pki().reader)
+                   ->etcd_snapshot([](std::string_view) -> util::Result<void> { return {}; },
+                                   short_stream());
   ASSERT_FALSE(bytes.ok());
   EXPECT_EQ(bytes.error().code, util::ErrorCode::PermissionDenied);
 }
@@ -130,15 +130,16 @@ TEST_F(Streams, EtcdRecoverRefusalKeepsTheTalosReason) {
 TEST_F(Streams, HealthCheckSendsClusterInfoAndPassesEachLine) {
   std::vector<std::string> lines;
   auto done = as(client_pki().reader)
-                  ->health_check({.wait_timeout = std::chrono::seconds(90),
-                                  .control_plane_nodes = {"127.0.0.11", "127.0.0.12"},
-                                  .worker_nodes = {"127.0.0.21"},
-                                  .force_endpoint = ""},
-                                 [&](const std::string& line) {
-                                   lines.push_back(line);
-                                   return true;
-                                 },
-                                 short_stream());
+                  ->health_check(
+                      {.wait_timeout = std::chrono::seconds(90),
+                       .control_plane_nodes = {"127.0.0.11", "127.0.0.12"},
+                       .worker_nodes = {"127.0.0.21"},
+                       .force_endpoint = ""},
+                      [&](const std::string& line) {
+                        lines.push_back(line);
+                        return true;
+                      },
+                      short_stream());
   ASSERT_TRUE(done.ok()) << done.error().describe();
   EXPECT_EQ(lines.size(), 2u);
   const std::string request = node_.seen().health_request;
@@ -178,12 +179,13 @@ TEST_F(Streams, EventsSkipTheHelloDecodeMachineStatusAndStopWhenAsked) {
   node_.script().events = {machine_status_event(machine::MachineStatusEvent::BOOTING, false),
                            machine_status_event(machine::MachineStatusEvent::RUNNING, true)};
   std::vector<talos::Event> seen;
-  auto done = admin()->events({.tail_events = -1},
-                              [&](const talos::Event& e) {
-                                seen.push_back(e);
-                                return !(e.machine_stage == "running" && e.machine_ready);
-                              },
-                              short_stream());
+  auto done = admin()->events(
+      {.tail_events = -1},
+      [&](const talos::Event& e) {
+        seen.push_back(e);
+        return !(e.machine_stage == "running" && e.machine_ready);
+      },
+      short_stream());
   ASSERT_TRUE(done.ok()) << done.error().describe();
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].type, "machine.MachineStatusEvent");
@@ -196,7 +198,8 @@ TEST_F(Streams, EventsSkipTheHelloDecodeMachineStatusAndStopWhenAsked) {
 TEST_F(Streams, EventsStreamEndsAtItsOwnTimeoutWithATimeoutError) {
   talos::StreamOptions stream;
   stream.timeout = std::chrono::milliseconds(300);
-  auto done = admin()->events({}, [](const talos::Event&) { return true; }, stream);
+  auto done = admin()->events(
+      {}, [](const talos::Event&) { return true; }, stream);
   ASSERT_FALSE(done.ok());
   EXPECT_EQ(done.error().code, util::ErrorCode::Timeout);
   EXPECT_THAT(done.error().message, HasSubstr("within 300 ms"));
@@ -208,7 +211,8 @@ TEST_F(Streams, MalformedEventPayloadIsAClearError) {
   e.mutable_data()->set_type_url("talos/runtime/machine.MachineStatusEvent");
   e.mutable_data()->set_value("\xff\xff\xff");
   node_.script().events = {e};
-  auto done = admin()->events({}, [](const talos::Event&) { return true; }, short_stream());
+  auto done = admin()->events(
+      {}, [](const talos::Event&) { return true; }, short_stream());
   ASSERT_FALSE(done.ok());
   EXPECT_EQ(done.error().code, util::ErrorCode::Internal);
   EXPECT_THAT(done.error().describe(), HasSubstr("malformed machine.MachineStatusEvent payload"));
@@ -265,7 +269,8 @@ TEST_F(Streams, AStreamCancelledBeforeItStartsEndsAtOnce) {
   stream.timeout = std::chrono::milliseconds(8000);
   stream.cancel = cancel;
   const auto start = std::chrono::steady_clock::now();
-  auto done = admin()->events({}, [](const talos::Event&) { return true; }, stream);
+  auto done = admin()->events(
+      {}, [](const talos::Event&) { return true; }, stream);
   EXPECT_TRUE(done.ok());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
@@ -275,7 +280,8 @@ class GarbageReply : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(GarbageReply, IsAClearErrorNotACrash) {
   talos_test::RawTalos raw(client_pki().server, client_pki().os_ca.crt, GetParam());
-  auto api = talos_test::connect_api(talos_test::secure_options(raw.endpoint(), client_pki().admin));
+  auto api =
+      talos_test::connect_api(talos_test::secure_options(raw.endpoint(), client_pki().admin));
   auto version = api->version();
   ASSERT_FALSE(version.ok());
   EXPECT_THAT(version.error().describe(), HasSubstr("Version"));
