@@ -397,7 +397,10 @@ class Machine final : public machine::MachineService::Service {
       return *failed;
     }
     record(&Seen::events_request, *request);
-    writer->Write(machine::Event());  // the hello
+    machine::Event hello;  // like machined: an id (and the actor filter), no payload
+    hello.set_id("hello-0");
+    hello.set_actor_id(request->with_actor_id());
+    writer->Write(hello);
     for (const machine::Event& e : s_->script.events) {
       writer->Write(e);
     }
