@@ -72,7 +72,8 @@ util::Result<secrets::Secret> obtain(const KubeconfigOptions& opts, const Cluste
   if (!opts.local) {
     std::optional<engine::TalosTarget> target = talos_access(inputs, opts.access, ctx);
     if (!target) {
-      return util::Error::invalid_input("no Talos credentials");  // already reported
+      return util::Error::invalid_input("no usable Talos credentials (see above)")
+          .with_hint("fix the talosconfig, or pass --local to sign a kubeconfig from the bundle");
     }
     util::Result<secrets::Secret> fetched = fetch(*target, ctx);
     if (fetched.ok()) {
