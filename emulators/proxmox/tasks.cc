@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <regex>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -38,17 +39,9 @@ TaskRegistry::~TaskRegistry() { shutdown(); }
 
 void TaskRegistry::shutdown() {
   stopping_ = true;
+  std::unique_lock lock(mutex_);
   wake_.notify_all();
-  std::vector<std::thread> threads;
-  {
-    std::lock_guard lock(mutex_);
-    threads.swap(threads_);
-  }
-  for (std::thread& t : threads) {
-    if (t.joinable()) {
-      t.join();
-    }
-  }
+  wake_.wait(lock, [this] { return active_ == 0; });
 }
 
 std::string TaskRegistry::start(const std::string& node, const std::string& type,
@@ -75,6 +68,7 @@ std::string TaskRegistry::start(const std::string& node, const std::string& type
     info.upid = fmt::format("UPID:{}:{:08X}:{:08X}:{:08X}:{}:{}:{}:", node, info.pid, info.pstart,
                             info.starttime, type, id, user);
     tasks_[info.upid] = info;
+    ++active_;
   }
   const std::string upid = info.upid;
   std::thread worker([this, upid, work = std::move(work)] {
@@ -94,9 +88,10 @@ std::string TaskRegistry::start(const std::string& node, const std::string& type
     }
     task.endtime = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
     task.running = false;
+    --active_;
+    wake_.notify_all();  // shutdown() may be waiting; nothing touches `this` after the unlock
   });
-  std::lock_guard lock(mutex_);
-  threads_.push_back(std::move(worker));
+  worker.detach();
   return upid;
 }
 

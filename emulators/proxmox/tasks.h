@@ -9,7 +9,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace pve_emu {
@@ -47,7 +46,7 @@ class TaskRegistry {
   std::optional<TaskInfo> find(const std::string& upid) const;
   std::vector<TaskInfo> list(const std::string& node) const;
   void set_slow_factor(double factor) { slow_factor_ = factor; }
-  void shutdown();  // wakes every sleeping task and joins all threads
+  void shutdown();  // wakes every sleeping task and waits until all have ended
 
  private:
   class Context;
@@ -57,7 +56,7 @@ class TaskRegistry {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::map<std::string, TaskInfo> tasks_;
-  std::vector<std::thread> threads_;
+  int active_ = 0;  // worker threads (detached) still running; shutdown() waits for 0
   unsigned next_pid_ = 0x2A310;
 };
 
