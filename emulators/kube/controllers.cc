@@ -203,12 +203,10 @@ void KubeState::Impl::reconcile_static_pods() {
       if (find("pods", "kube-system", pod_name) != nullptr) {
         continue;
       }
-      PodTemplate tmpl{"kube-system",
-                       {{"k8s-app", component}, {"tier", "control-plane"}},
-                       component,
-                       fmt::format("registry.k8s.io/{}:{}", component, rt.facts.kubelet_version),
-                       true,
-                       true};
+      PodTemplate tmpl{
+          "kube-system", {{"k8s-app", component}, {"tier", "control-plane"}},
+          component,     fmt::format("registry.k8s.io/{}:{}", component, rt.facts.kubelet_version),
+          true,          true};
       create_managed_pod(pod_name, tmpl, owner, name);
     }
   }
@@ -306,8 +304,8 @@ void KubeState::Impl::reconcile_workload(const ReplicatedWorkload& w) {
   if (find("replicasets", ns, w.replicaset) == nullptr) {
     const OwnerRef deploy{"apps/v1", "Deployment", w.deployment,
                           str(*find("deployments", ns, w.deployment), "/metadata/uid")};
-    put("replicasets", workload_object("ReplicaSet", ns, w.replicaset, w.pod.labels, w.replicas,
-                                       deploy));
+    put("replicasets",
+        workload_object("ReplicaSet", ns, w.replicaset, w.pod.labels, w.replicas, deploy));
   }
   const OwnerRef owner{"apps/v1", "ReplicaSet", w.replicaset,
                        str(*find("replicasets", ns, w.replicaset), "/metadata/uid")};
@@ -376,7 +374,7 @@ void KubeState::Impl::reconcile_pod_statuses() {
         managed.started_at = now_timestamp();
       }
       const std::string previous_phase = str(pod, "/status/phase");
-      const std::string phase = running ? "Running"
+      const std::string phase = running                                     ? "Running"
                                 : (!kubelet && previous_phase == "Running") ? "Running"
                                                                             : "Pending";
       const std::string host_ip = rt->second.facts.internal_ip;
@@ -440,9 +438,12 @@ struct PodCount {
 };
 
 json daemonset_status(const PodCount& c, int desired) {
-  json s = {{"currentNumberScheduled", c.total}, {"desiredNumberScheduled", desired},
-            {"numberAvailable", c.ready},        {"numberMisscheduled", 0},
-            {"numberReady", c.ready},            {"observedGeneration", 1},
+  json s = {{"currentNumberScheduled", c.total},
+            {"desiredNumberScheduled", desired},
+            {"numberAvailable", c.ready},
+            {"numberMisscheduled", 0},
+            {"numberReady", c.ready},
+            {"observedGeneration", 1},
             {"updatedNumberScheduled", c.total}};
   if (desired > c.ready) {
     s["numberUnavailable"] = desired - c.ready;
@@ -451,15 +452,19 @@ json daemonset_status(const PodCount& c, int desired) {
 }
 
 json replicaset_status(const PodCount& c) {
-  return {{"replicas", c.total},      {"fullyLabeledReplicas", c.total},
-          {"readyReplicas", c.ready}, {"availableReplicas", c.ready},
+  return {{"replicas", c.total},
+          {"fullyLabeledReplicas", c.total},
+          {"readyReplicas", c.ready},
+          {"availableReplicas", c.ready},
           {"observedGeneration", 1}};
 }
 
 json deployment_status(const PodCount& c, int wanted) {
   const bool available = c.ready >= wanted;
-  json s = {{"replicas", c.total},      {"updatedReplicas", c.total},
-            {"readyReplicas", c.ready}, {"availableReplicas", c.ready},
+  json s = {{"replicas", c.total},
+            {"updatedReplicas", c.total},
+            {"readyReplicas", c.ready},
+            {"availableReplicas", c.ready},
             {"observedGeneration", 1},
             {"conditions",
              {{{"type", "Available"},
@@ -507,15 +512,16 @@ void KubeState::Impl::reconcile_workload_statuses() {
     next["status"] = replicaset_status(c);
     updates.emplace_back("replicasets", std::move(next));
     for (const json& ref : rs.value("/metadata/ownerReferences"_json_pointer, json::array())) {
-      PodCount& d = per_deployment[key(rs["metadata"].value("namespace", ""), ref.value("name", ""))];
+      PodCount& d =
+          per_deployment[key(rs["metadata"].value("namespace", ""), ref.value("name", ""))];
       d.total += c.total;
       d.ready += c.ready;
     }
   }
   for (const auto& [k, deploy] : objects["deployments"]) {
     json next = deploy;
-    next["status"] = deployment_status(per_deployment[k],
-                                       deploy.value("/spec/replicas"_json_pointer, 1));
+    next["status"] =
+        deployment_status(per_deployment[k], deploy.value("/spec/replicas"_json_pointer, 1));
     updates.emplace_back("deployments", std::move(next));
   }
   for (auto& [resource, object] : updates) {

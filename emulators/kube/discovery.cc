@@ -10,8 +10,8 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string>& all_verbs() {
-  static const std::vector<std::string> kVerbs = {
-      "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"};
+  static const std::vector<std::string> kVerbs = {"create", "delete", "deletecollection", "get",
+                                                  "list",   "patch",  "update",           "watch"};
   return kVerbs;
 }
 
@@ -51,8 +51,8 @@ json aggregated_resource(const ResourceInfo& r) {
     out["categories"] = r.categories;
   }
   for (const std::string& sub : r.subresources) {
-    const json verbs = sub == "eviction" ? json::array({"create"})
-                                         : json::array({"get", "patch", "update"});
+    const json verbs =
+        sub == "eviction" ? json::array({"create"}) : json::array({"get", "patch", "update"});
     out["subresources"].push_back(
         {{"subresource", sub}, {"responseKind", subresource_kind(r, sub)}, {"verbs", verbs}});
   }
@@ -60,8 +60,10 @@ json aggregated_resource(const ResourceInfo& r) {
 }
 
 json legacy_resource(const ResourceInfo& r) {
-  json out = {{"name", r.resource},      {"singularName", r.singular},
-              {"namespaced", r.namespaced}, {"kind", r.kind},
+  json out = {{"name", r.resource},
+              {"singularName", r.singular},
+              {"namespaced", r.namespaced},
+              {"kind", r.kind},
               {"verbs", all_verbs()}};
   if (!r.short_names.empty()) {
     out["shortNames"] = r.short_names;
@@ -73,9 +75,7 @@ json legacy_resource(const ResourceInfo& r) {
 }
 
 json legacy_subresource(const ResourceInfo& r, const std::string& sub) {
-  json out = {{"name", r.resource + "/" + sub},
-              {"singularName", ""},
-              {"namespaced", r.namespaced}};
+  json out = {{"name", r.resource + "/" + sub}, {"singularName", ""}, {"namespaced", r.namespaced}};
   if (sub == "eviction") {
     out["group"] = "policy";
     out["version"] = "v1";
@@ -106,12 +106,25 @@ const std::vector<ResourceInfo>& resource_catalogue() {
       {"", "v1", "events", "Event", "event", true, {"ev"}, {}, {}},
       {"", "v1", "services", "Service", "service", true, {"svc"}, {"all"}, {"status"}},
       {"apps", "v1", "daemonsets", "DaemonSet", "daemonset", true, {"ds"}, {"all"}, {"status"}},
-      {"apps", "v1", "deployments", "Deployment", "deployment", true, {"deploy"}, {"all"},
+      {"apps",
+       "v1",
+       "deployments",
+       "Deployment",
+       "deployment",
+       true,
+       {"deploy"},
+       {"all"},
        {"status"}},
-      {"apps", "v1", "replicasets", "ReplicaSet", "replicaset", true, {"rs"}, {"all"},
+      {"apps", "v1", "replicasets", "ReplicaSet", "replicaset", true, {"rs"}, {"all"}, {"status"}},
+      {"policy",
+       "v1",
+       "poddisruptionbudgets",
+       "PodDisruptionBudget",
+       "poddisruptionbudget",
+       true,
+       {"pdb"},
+       {},
        {"status"}},
-      {"policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", "poddisruptionbudget",
-       true, {"pdb"}, {}, {"status"}},
   };
   return kCatalogue;
 }
@@ -156,9 +169,10 @@ json aggregated_discovery(bool core_group) {
         resources.push_back(aggregated_resource(r));
       }
     }
-    items.push_back({{"metadata", {{"name", group}}},
-                     {"versions",
-                      {{{"version", version}, {"freshness", "Current"}, {"resources", resources}}}}});
+    items.push_back(
+        {{"metadata", {{"name", group}}},
+         {"versions",
+          {{{"version", version}, {"freshness", "Current"}, {"resources", resources}}}}});
   }
   return {{"kind", "APIGroupDiscoveryList"},
           {"apiVersion", "apidiscovery.k8s.io/v2"},

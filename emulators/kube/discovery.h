@@ -32,10 +32,10 @@ bool serves_group_version(const std::string& group, const std::string& version);
 // Content-Type kubectl requires on aggregated discovery replies.
 extern const char* const kAggregatedDiscoveryContentType;
 
-nlohmann::json aggregated_discovery(bool core_group);  // /api (true) or /apis (false)
+nlohmann::json aggregated_discovery(bool core_group);            // /api (true) or /apis (false)
 nlohmann::json api_versions(const std::string& server_address);  // legacy /api
-nlohmann::json api_group_list();                                  // legacy /apis
-nlohmann::json api_group(const std::string& group);               // /apis/<group>
+nlohmann::json api_group_list();                                 // legacy /apis
+nlohmann::json api_group(const std::string& group);              // /apis/<group>
 nlohmann::json api_resource_list(const std::string& group, const std::string& version);
 nlohmann::json openapi_v3_root();
 // The v3 document of one group version ("api/v1", "apis/apps/v1"); null when unknown.

@@ -3,10 +3,10 @@
 
 #include <atomic>
 #include <csignal>
+#include <httplib.h>
 #include <thread>
 
 #include <fmt/format.h>
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include "kube/router.h"
@@ -111,11 +111,13 @@ struct KubeApiServer::Impl {
 
 KubeApiServer::KubeApiServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-KubeApiServer::~KubeApiServer() { stop(); }
+KubeApiServer::~KubeApiServer() {
+  stop();
+}
 
-util::Result<std::unique_ptr<KubeApiServer>> KubeApiServer::start(
-    std::shared_ptr<KubeState> state, const std::string& address, int port,
-    const ServerTls& tls) {
+util::Result<std::unique_ptr<KubeApiServer>> KubeApiServer::start(std::shared_ptr<KubeState> state,
+                                                                  const std::string& address,
+                                                                  int port, const ServerTls& tls) {
   // A client that hangs up mid-stream must not kill the process through SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   ASSIGN_OR_RETURN(std::shared_ptr<TlsMaterial> material, TlsMaterial::parse(tls));
@@ -155,9 +157,13 @@ util::Result<std::unique_ptr<KubeApiServer>> KubeApiServer::start(
   return std::unique_ptr<KubeApiServer>(new KubeApiServer(std::move(impl)));
 }
 
-int KubeApiServer::port() const { return impl_->port; }
+int KubeApiServer::port() const {
+  return impl_->port;
+}
 
-const std::string& KubeApiServer::address() const { return impl_->address; }
+const std::string& KubeApiServer::address() const {
+  return impl_->address;
+}
 
 void KubeApiServer::stop() {
   if (!impl_ || !impl_->thread.joinable()) {

@@ -86,7 +86,9 @@ const json* KubeState::Impl::find(const std::string& resource, const std::string
   return it == r->second.end() ? nullptr : &it->second;
 }
 
-std::string KubeState::Impl::now_timestamp() const { return format_timestamp(options.now()); }
+std::string KubeState::Impl::now_timestamp() const {
+  return format_timestamp(options.now());
+}
 
 void KubeState::Impl::publish(WatchEventType type, const std::string& resource,
                               const json& object) {
@@ -123,8 +125,8 @@ const json& KubeState::Impl::put(const std::string& resource, json object) {
 }
 
 void KubeState::Impl::put_if_changed(const std::string& resource, json object) {
-  const json* current = find(resource, string_at(object, "/metadata/namespace"),
-                             string_at(object, "/metadata/name"));
+  const json* current =
+      find(resource, string_at(object, "/metadata/namespace"), string_at(object, "/metadata/name"));
   if (current != nullptr && without_bookkeeping(*current) == without_bookkeeping(object)) {
     return;
   }
@@ -156,9 +158,9 @@ KubeState::KubeState(KubeStateOptions options) : impl_(std::make_unique<Impl>())
   for (const char* ns : {"default", "kube-node-lease", "kube-public", "kube-system"}) {
     s.put("namespaces", namespace_object(ns));
   }
-  s.put("services", service_object("default", "kubernetes", "10.96.0.1",
-                                   {{"component", "apiserver"}, {"provider", "kubernetes"}}, 443,
-                                   "https"));
+  s.put("services",
+        service_object("default", "kubernetes", "10.96.0.1",
+                       {{"component", "apiserver"}, {"provider", "kubernetes"}}, 443, "https"));
   s.put("services", service_object("kube-system", "kube-dns", "10.96.0.10",
                                    {{"k8s-app", "kube-dns"},
                                     {"kubernetes.io/cluster-service", "true"},
@@ -200,7 +202,9 @@ KubeState::KubeState(KubeStateOptions options) : impl_(std::make_unique<Impl>())
   s.reconcile();
 }
 
-KubeState::~KubeState() { stop_watches(); }
+KubeState::~KubeState() {
+  stop_watches();
+}
 
 void KubeState::upsert_node(const NodeFacts& facts) {
   Impl& s = *impl_;
@@ -341,7 +345,9 @@ uint64_t KubeState::resource_version() const {
   return impl_->rv;
 }
 
-std::chrono::system_clock::time_point KubeState::now() const { return impl_->options.now(); }
+std::chrono::system_clock::time_point KubeState::now() const {
+  return impl_->options.now();
+}
 
 // ---- generic object access ----
 
@@ -409,8 +415,8 @@ util::Result<json> KubeState::create(const std::string& resource, const std::str
   md.erase("uid");
   md.erase("creationTimestamp");
   if (resource == "pods" && !object.contains("status")) {
-    object["status"] = {{"phase", object.contains("/spec/nodeName"_json_pointer) ? "Running"
-                                                                                  : "Pending"}};
+    object["status"] = {
+        {"phase", object.contains("/spec/nodeName"_json_pointer) ? "Running" : "Pending"}};
   }
   json stored = s.put(resource, std::move(object));
   s.reconcile();
@@ -492,8 +498,7 @@ std::vector<WatchEvent> KubeState::wait_for_events(
   const uint64_t generation = s.wake_generation;
   auto collect = [&] {
     out.clear();
-    for (auto it = s.events.rbegin(); it != s.events.rend() && it->resource_version > after;
-         ++it) {
+    for (auto it = s.events.rbegin(); it != s.events.rend() && it->resource_version > after; ++it) {
       if (it->resource == resource) {
         out.push_back(*it);
       }

@@ -50,9 +50,9 @@ const char* watch_event_type_name(WatchEventType type);  // "ADDED", "MODIFIED",
 struct WatchEvent {
   uint64_t resource_version = 0;
   WatchEventType type = WatchEventType::Added;
-  std::string resource;   // plural resource name: "nodes", "pods", …
+  std::string resource;    // plural resource name: "nodes", "pods", …
   std::string namespace_;  // empty for cluster-scoped objects
-  nlohmann::json object;  // the full object (for DELETED: its last state)
+  nlohmann::json object;   // the full object (for DELETED: its last state)
 };
 
 // How a PATCH body is applied. All three merge recursively with `null` deleting a field
@@ -97,8 +97,8 @@ class KubeState {
   std::vector<std::string> pods_on_node(const std::string& node) const;
   // "namespace/name" of every pod, sorted.
   std::vector<std::string> pod_names() const;
-  int evictions() const;         // successful POST …/eviction calls
-  int node_deletions() const;    // nodes deleted through the API (not remove_node)
+  int evictions() const;       // successful POST …/eviction calls
+  int node_deletions() const;  // nodes deleted through the API (not remove_node)
   uint64_t resource_version() const;
 
   // ---- Generic object access, used by KubeApiServer ----

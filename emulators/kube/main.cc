@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   kube_emu::ServerTls tls;
-  for (auto [file, target] : {std::pair{&cert_file, &tls.cert_pem}, std::pair{&key_file, &tls.key_pem},
-                              std::pair{&ca_file, &tls.client_ca_pem}}) {
+  for (auto [file, target] :
+       {std::pair{&cert_file, &tls.cert_pem}, std::pair{&key_file, &tls.key_pem},
+        std::pair{&ca_file, &tls.client_ca_pem}}) {
     auto content = util::read_file(*file);
     if (!content.ok()) {
       std::fprintf(stderr, "kube-emulator: %s\n", content.error().describe().c_str());

@@ -56,26 +56,26 @@ json node_object(const NodeFacts& f, const std::string& pod_cidr) {
   if (f.control_plane) {
     labels["node-role.kubernetes.io/control-plane"] = "";
     labels["node.kubernetes.io/exclude-from-external-load-balancers"] = "";
-    spec["taints"] = {
-        {{"key", "node-role.kubernetes.io/control-plane"}, {"effect", "NoSchedule"}}};
+    spec["taints"] = {{{"key", "node-role.kubernetes.io/control-plane"}, {"effect", "NoSchedule"}}};
   }
   const std::string memory = fmt::format("{}Ki", f.memory_bytes / 1024);
   const json capacity = {{"cpu", std::to_string(f.cpus)},
                          {"ephemeral-storage", "10218772Ki"},
                          {"memory", memory},
                          {"pods", "110"}};
-  const std::string uuid = f.system_uuid.empty() ? make_uid(std::hash<std::string>{}(f.name))
-                                                 : f.system_uuid;
-  json node_info = {{"architecture", "amd64"},
-                    {"bootID", make_uid(std::hash<std::string>{}(f.name + "/boot"))},
-                    {"containerRuntimeVersion", f.container_runtime},
-                    {"kernelVersion", f.kernel_version},
-                    {"kubeletVersion", f.kubelet_version},
-                    {"machineID", fmt::format("{:016x}{:016x}", mix(std::hash<std::string>{}(f.name)),
-                                              mix(std::hash<std::string>{}(f.name) + 1))},
-                    {"operatingSystem", "linux"},
-                    {"osImage", f.os_image},
-                    {"systemUUID", uuid}};
+  const std::string uuid =
+      f.system_uuid.empty() ? make_uid(std::hash<std::string>{}(f.name)) : f.system_uuid;
+  json node_info = {
+      {"architecture", "amd64"},
+      {"bootID", make_uid(std::hash<std::string>{}(f.name + "/boot"))},
+      {"containerRuntimeVersion", f.container_runtime},
+      {"kernelVersion", f.kernel_version},
+      {"kubeletVersion", f.kubelet_version},
+      {"machineID", fmt::format("{:016x}{:016x}", mix(std::hash<std::string>{}(f.name)),
+                                mix(std::hash<std::string>{}(f.name) + 1))},
+      {"operatingSystem", "linux"},
+      {"osImage", f.os_image},
+      {"systemUUID", uuid}};
   return {{"kind", "Node"},
           {"apiVersion", "v1"},
           {"metadata",
@@ -117,9 +117,12 @@ json service_object(const std::string& ns, const std::string& name, const std::s
 }
 
 json owner_reference(const OwnerRef& owner) {
-  return {{"apiVersion", owner.api_version}, {"kind", owner.kind},
-          {"name", owner.name},              {"uid", owner.uid},
-          {"controller", true},              {"blockOwnerDeletion", true}};
+  return {{"apiVersion", owner.api_version},
+          {"kind", owner.kind},
+          {"name", owner.name},
+          {"uid", owner.uid},
+          {"controller", true},
+          {"blockOwnerDeletion", true}};
 }
 
 json pod_object(const std::string& name, const PodTemplate& tmpl, const OwnerRef& owner,

@@ -20,7 +20,9 @@ std::string query_value(const ApiRequest& r, const std::string& key) {
   return it == r.query.end() ? "" : it->second;
 }
 
-bool has_query(const ApiRequest& r, const std::string& key) { return r.query.count(key) > 0; }
+bool has_query(const ApiRequest& r, const std::string& key) {
+  return r.query.count(key) > 0;
+}
 
 ApiReply json_reply(int status, const json& body) {
   ApiReply reply;
@@ -159,8 +161,8 @@ std::optional<Target> parse_target(const std::string& group, const std::string& 
     }
   }
   t.info = find_resource(group, version, rest[i]);
-  if (t.info == nullptr || rest.size() > i + 3 || (t.info->namespaced && t.ns.empty() &&
-                                                   rest.size() > i + 1)) {
+  if (t.info == nullptr || rest.size() > i + 3 ||
+      (t.info->namespaced && t.ns.empty() && rest.size() > i + 1)) {
     return std::nullopt;
   }
   if (rest.size() > i + 1) {
@@ -183,7 +185,9 @@ json list_object(const ResourceInfo& info, const KubeState::ListResult& list) {
           {"items", list.items}};
 }
 
-bool wants_table(const ApiRequest& r) { return r.accept.find("as=Table") != std::string::npos; }
+bool wants_table(const ApiRequest& r) {
+  return r.accept.find("as=Table") != std::string::npos;
+}
 
 TableObjects table_objects(const ApiRequest& r) {
   const std::string include = query_value(r, "includeObject");
@@ -229,8 +233,8 @@ ApiReply list_or_watch(KubeState& state, const ApiRequest& r, const Target& t) {
     if (rv.empty() || rv == "0") {
       const KubeState::ListResult list = state.list(t.info->resource, t.ns, *selector);
       for (const json& item : list.items) {
-        reply.body += watch_event_line(state, t.info->resource, WatchEventType::Added, item,
-                                       spec.as_table);
+        reply.body +=
+            watch_event_line(state, t.info->resource, WatchEventType::Added, item, spec.as_table);
       }
       spec.after = list.resource_version;
     } else {
@@ -238,14 +242,14 @@ ApiReply list_or_watch(KubeState& state, const ApiRequest& r, const Target& t) {
       const uint64_t oldest = state.oldest_watchable_version();
       if (spec.after < oldest) {
         // The real server answers 200 and one ERROR event; client-go then re-lists.
-        const json expired = {{"kind", "Status"},
-                              {"apiVersion", "v1"},
-                              {"metadata", json::object()},
-                              {"status", "Failure"},
-                              {"message", fmt::format("too old resource version: {} ({})",
-                                                      spec.after, oldest)},
-                              {"reason", "Expired"},
-                              {"code", 410}};
+        const json expired = {
+            {"kind", "Status"},
+            {"apiVersion", "v1"},
+            {"metadata", json::object()},
+            {"status", "Failure"},
+            {"message", fmt::format("too old resource version: {} ({})", spec.after, oldest)},
+            {"reason", "Expired"},
+            {"code", 410}};
         reply.body = json{{"type", "ERROR"}, {"object", expired}}.dump() + "\n";
         spec.timeout = std::chrono::seconds(0);
       }
@@ -297,9 +301,8 @@ ApiReply object_reply(KubeState& state, const ApiRequest& r, const Target& t,
     return error_reply(result.error(), details_of(t));
   }
   if (wants_table(r)) {
-    return json_reply(ok_status, render_table(t.info->resource, {*result},
-                                              state.resource_version(), state.now(),
-                                              table_objects(r)));
+    return json_reply(ok_status, render_table(t.info->resource, {*result}, state.resource_version(),
+                                              state.now(), table_objects(r)));
   }
   return json_reply(ok_status, *result);
 }
@@ -379,9 +382,8 @@ ApiReply resource_request(KubeState& state, const ApiRequest& r, const std::stri
     if (target->name.empty()) {
       return list_or_watch(state, r, *target);
     }
-    return object_reply(state, r, *target, state.get(target->info->resource, target->ns,
-                                                     target->name),
-                        200);
+    return object_reply(state, r, *target,
+                        state.get(target->info->resource, target->ns, target->name), 200);
   }
   return write(state, r, *target);
 }
@@ -406,12 +408,13 @@ ApiReply openapi_request(const KubeState& state, const std::vector<std::string>&
 std::string watch_event_line(const KubeState& state, const std::string& resource,
                              WatchEventType type, const json& object, bool as_table) {
   const json payload =
-      as_table ? render_table(resource, {object},
-                              std::strtoull(object.value("/metadata/resourceVersion"_json_pointer,
-                                                         std::string("0"))
-                                                .c_str(),
-                                            nullptr, 10),
-                              state.now(), TableObjects::Metadata)
+      as_table ? render_table(
+                     resource, {object},
+                     std::strtoull(
+                         object.value("/metadata/resourceVersion"_json_pointer, std::string("0"))
+                             .c_str(),
+                         nullptr, 10),
+                     state.now(), TableObjects::Metadata)
                : object;
   return json{{"type", watch_event_type_name(type)}, {"object", payload}}.dump() + "\n";
 }

@@ -16,8 +16,8 @@
 namespace kube_emu {
 
 struct ApiRequest {
-  std::string method;  // GET, POST, PATCH, PUT, DELETE
-  std::string path;    // URL-decoded path, no query
+  std::string method;                             // GET, POST, PATCH, PUT, DELETE
+  std::string path;                               // URL-decoded path, no query
   std::multimap<std::string, std::string> query;  // URL-decoded
   std::string accept;
   std::string content_type;

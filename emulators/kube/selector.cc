@@ -52,9 +52,10 @@ util::Result<Requirement> parse_requirement(const std::string& text, const char*
     r.key = text;
   }
   if (r.key.empty() || r.key.find_first_of(" ()") != std::string::npos) {
-    return util::Error::invalid_input(fmt::format("unable to parse requirement \"{}\" of {}: "
-                                                  "only =, ==, != and existence are supported",
-                                                  text, what));
+    return util::Error::invalid_input(
+        fmt::format("unable to parse requirement \"{}\" of {}: "
+                    "only =, ==, != and existence are supported",
+                    text, what));
   }
   return r;
 }
@@ -145,8 +146,7 @@ util::Result<Selector> parse_selector(const std::string& field_selector,
   ASSIGN_OR_RETURN(s.fields, parse_list(field_selector, "fieldSelector"));
   for (const Requirement& r : s.fields) {
     if (!field_value(nlohmann::json::object(), r.key).has_value()) {
-      return util::Error::invalid_input(
-          fmt::format("field label not supported: {}", r.key));
+      return util::Error::invalid_input(fmt::format("field label not supported: {}", r.key));
     }
     if (r.op == Requirement::Op::Exists || r.op == Requirement::Op::NotExists) {
       return util::Error::invalid_input(

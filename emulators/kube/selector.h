@@ -18,7 +18,8 @@ struct Requirement {
 };
 
 struct Selector {
-  std::vector<Requirement> fields;  // fieldSelector: metadata.name, metadata.namespace, spec.nodeName, status.phase
+  std::vector<Requirement>
+      fields;  // fieldSelector: metadata.name, metadata.namespace, spec.nodeName, status.phase
   std::vector<Requirement> labels;  // labelSelector
 
   bool matches(const nlohmann::json& object) const;

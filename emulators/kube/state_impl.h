@@ -65,9 +65,7 @@ struct KubeState::Impl {
   int node_deletions = 0;
   int next_node_index = 0;
 
-  static std::string key(const std::string& ns, const std::string& name) {
-    return ns + "/" + name;
-  }
+  static std::string key(const std::string& ns, const std::string& name) { return ns + "/" + name; }
   const nlohmann::json* find(const std::string& resource, const std::string& ns,
                              const std::string& name) const;
   // Stores `object` (uid, creationTimestamp kept or stamped; resourceVersion bumped) and

@@ -46,15 +46,17 @@ std::string age(const json& o, Clock::time_point now) {
   return age_of(str(o, "/metadata/creationTimestamp"), now);
 }
 
-std::string name(const json& o, Clock::time_point) { return str(o, "/metadata/name"); }
+std::string name(const json& o, Clock::time_point) {
+  return str(o, "/metadata/name");
+}
 
 std::string node_status(const json& node, Clock::time_point) {
   std::string status = "Unknown";
   for (const json& c : node.value("/status/conditions"_json_pointer, json::array())) {
     if (c.value("type", "") == "Ready") {
-      status = c.value("status", "") == "True" ? "Ready" : c.value("status", "") == "False"
-                                                              ? "NotReady"
-                                                              : "Unknown";
+      status = c.value("status", "") == "True"    ? "Ready"
+               : c.value("status", "") == "False" ? "NotReady"
+                                                  : "Unknown";
     }
   }
   if (node.value("/spec/unschedulable"_json_pointer, false)) {
@@ -88,7 +90,8 @@ std::function<std::string(const json&, Clock::time_point)> node_address(const ch
 
 std::function<std::string(const json&, Clock::time_point)> field(const char* pointer,
                                                                  const char* fallback = "<none>") {
-  return [pointer, fallback](const json& o, Clock::time_point) { return str(o, pointer, fallback); };
+  return
+      [pointer, fallback](const json& o, Clock::time_point) { return str(o, pointer, fallback); };
 }
 
 std::string pod_ready(const json& pod, Clock::time_point) {
@@ -159,15 +162,16 @@ const std::vector<Column>& columns_for(const std::string& resource) {
       {"OS-Image", 1, field("/status/nodeInfo/osImage", "<unknown>")},
       {"Kernel-Version", 1, field("/status/nodeInfo/kernelVersion", "<unknown>")},
       {"Container-Runtime", 1, field("/status/nodeInfo/containerRuntimeVersion", "<unknown>")}};
-  static const std::vector<Column> kPods = {{"Name", 0, name},
-                                            {"Ready", 0, pod_ready},
-                                            {"Status", 0, pod_status},
-                                            {"Restarts", 0, pod_restarts},
-                                            {"Age", 0, age},
-                                            {"IP", 1, field("/status/podIP")},
-                                            {"Node", 1, field("/spec/nodeName")},
-                                            {"Nominated Node", 1, field("/status/nominatedNodeName")},
-                                            {"Readiness Gates", 1, field("/spec/readinessGates")}};
+  static const std::vector<Column> kPods = {
+      {"Name", 0, name},
+      {"Ready", 0, pod_ready},
+      {"Status", 0, pod_status},
+      {"Restarts", 0, pod_restarts},
+      {"Age", 0, age},
+      {"IP", 1, field("/status/podIP")},
+      {"Node", 1, field("/spec/nodeName")},
+      {"Nominated Node", 1, field("/status/nominatedNodeName")},
+      {"Readiness Gates", 1, field("/spec/readinessGates")}};
   static const std::vector<Column> kNamespaces = {
       {"Name", 0, name}, {"Status", 0, field("/status/phase", "Active")}, {"Age", 0, age}};
   static const std::vector<Column> kConfigMaps = {
@@ -255,7 +259,10 @@ json render_table(const std::string& resource, const std::vector<json>& items,
   const std::vector<Column>& columns = columns_for(resource);
   json definitions = json::array();
   for (const Column& c : columns) {
-    json d = {{"name", c.name}, {"type", "string"}, {"format", ""}, {"description", ""},
+    json d = {{"name", c.name},
+              {"type", "string"},
+              {"format", ""},
+              {"description", ""},
               {"priority", c.priority}};
     if (std::string(c.name) == "Name") {
       d["format"] = "name";

@@ -1,22 +1,20 @@
 // The API server over HTTPS with a plain HTTP client: TLS rules, health, version, discovery,
 // Status errors, the watch stream and 503 on lost quorum.
 #include <httplib.h>
+#include <sstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <openssl/pem.h>
-
-#include <sstream>
-#include <thread>
 
 #include "kube_emulator/kube_fixture.h"
 
 namespace kube_test {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 class ApiServer : public KubeFixture {
  protected:
@@ -74,10 +72,10 @@ TEST_F(ApiServer, ServesVersionAndHealth) {
 
 TEST_F(ApiServer, AggregatedDiscoveryUsesItsExactContentType) {
   auto cli = client(&admin_);
-  const auto res = cli->Get(
-      "/api", {{"Accept",
-                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
-                "application/json"}});
+  const auto res =
+      cli->Get("/api", {{"Accept",
+                         "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+                         "application/json"}});
   ASSERT_TRUE(res);
   EXPECT_EQ(res->get_header_value("Content-Type"),
             "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
@@ -131,13 +129,12 @@ TEST_F(ApiServer, WatchStreamsModifiedNodeAndEndsAtTimeout) {
   });
   std::string stream;
   const auto started = std::chrono::steady_clock::now();
-  const auto res = cli->Get(
-      "/api/v1/nodes?fieldSelector=metadata.name%3Dw1&resourceVersion=" + rv +
-          "&timeoutSeconds=2&watch=true",
-      [&](const char* data, size_t n) {
-        stream.append(data, n);
-        return true;
-      });
+  const auto res = cli->Get("/api/v1/nodes?fieldSelector=metadata.name%3Dw1&resourceVersion=" + rv +
+                                "&timeoutSeconds=2&watch=true",
+                            [&](const char* data, size_t n) {
+                              stream.append(data, n);
+                              return true;
+                            });
   flip.join();
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -166,8 +163,8 @@ TEST_F(ApiServer, WatchFromForgottenVersionGetsExpiredError) {
   ASSERT_TRUE(state_->create("configmaps", "default", cm).ok());
   for (int i = 1; i <= 1500; ++i) {
     ASSERT_TRUE(state_
-                    ->patch("configmaps", "default", "churn", {{"data", {{"n", std::to_string(i)}}}},
-                            kube_emu::PatchKind::MergePatch)
+                    ->patch("configmaps", "default", "churn",
+                            {{"data", {{"n", std::to_string(i)}}}}, kube_emu::PatchKind::MergePatch)
                     .ok());
   }
   auto cli = client(&admin_);
@@ -192,7 +189,8 @@ TEST_F(ApiServer, ProtobufBodiesAreRefusedWith415) {
 TEST_F(ApiServer, StopEndsOpenWatchesPromptly) {
   auto cli = client(&admin_);
   std::thread watcher([&] {
-    cli->Get("/api/v1/nodes?watch=true&timeoutSeconds=60", [](const char*, size_t) { return true; });
+    cli->Get("/api/v1/nodes?watch=true&timeoutSeconds=60",
+             [](const char*, size_t) { return true; });
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto started = std::chrono::steady_clock::now();

@@ -53,21 +53,21 @@ TEST(KubeFormat, SelectorsMatchFieldsAndLabels) {
 
 TEST(KubeFormat, NodeTableRendersStatusRolesAndWideColumns) {
   const auto now = *kube_emu::parse_timestamp("2025-01-02T00:00:00Z");
-  const json node = {
-      {"metadata",
-       {{"name", "cp1"},
-        {"creationTimestamp", "2025-01-01T00:00:00Z"},
-        {"labels", {{"node-role.kubernetes.io/control-plane", ""}}}}},
-      {"spec", {{"unschedulable", true}}},
-      {"status",
-       {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
-        {"addresses", {{{"type", "InternalIP"}, {"address", "127.10.0.11"}}}},
-        {"nodeInfo",
-         {{"kubeletVersion", "v1.34.1"},
-          {"osImage", "Talos (v1.11.6)"},
-          {"kernelVersion", "6.12.57-talos"},
-          {"containerRuntimeVersion", "containerd://2.1.5"}}}}}};
-  const json table = kube_emu::render_table("nodes", {node}, 7, now, kube_emu::TableObjects::Metadata);
+  const json node = {{"metadata",
+                      {{"name", "cp1"},
+                       {"creationTimestamp", "2025-01-01T00:00:00Z"},
+                       {"labels", {{"node-role.kubernetes.io/control-plane", ""}}}}},
+                     {"spec", {{"unschedulable", true}}},
+                     {"status",
+                      {{"conditions", {{{"type", "Ready"}, {"status", "True"}}}},
+                       {"addresses", {{{"type", "InternalIP"}, {"address", "127.10.0.11"}}}},
+                       {"nodeInfo",
+                        {{"kubeletVersion", "v1.34.1"},
+                         {"osImage", "Talos (v1.11.6)"},
+                         {"kernelVersion", "6.12.57-talos"},
+                         {"containerRuntimeVersion", "containerd://2.1.5"}}}}}};
+  const json table =
+      kube_emu::render_table("nodes", {node}, 7, now, kube_emu::TableObjects::Metadata);
   EXPECT_EQ(table["rows"][0]["cells"],
             json::array({"cp1", "Ready,SchedulingDisabled", "control-plane", "24h", "v1.34.1",
                          "127.10.0.11", "<none>", "Talos (v1.11.6)", "6.12.57-talos",

@@ -1,7 +1,5 @@
 // PKI minting, kubeconfig writing and the kubectl runner of the kube emulator tests. OpenSSL
 // failures abort: a broken fixture is a bug of the test, not a result.
-#include "kube_emulator/kube_fixture.h"
-
 #include <csignal>
 #include <fcntl.h>
 #include <filesystem>
@@ -16,6 +14,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "kube_emulator/kube_fixture.h"
 #include "util/file.h"
 
 namespace kube_test {
@@ -195,8 +194,8 @@ void KubeFixture::TearDown() {
 }
 
 void KubeFixture::start_server() {
-  auto server = kube_emu::KubeApiServer::start(
-      state_, address_, 0, {server_cert_.crt, server_cert_.key, ca_.crt});
+  auto server = kube_emu::KubeApiServer::start(state_, address_, 0,
+                                               {server_cert_.crt, server_cert_.key, ca_.crt});
   ASSERT_TRUE(server.ok()) << server.error().describe();
   server_ = std::move(*server);
 }
@@ -235,10 +234,9 @@ KubectlRun KubeFixture::kubectl(const std::vector<std::string>& args,
   const std::string base = dir_ + "/kubectl-" + std::to_string(counter++);
   std::vector<std::string> argv = {kKubectl, "--kubeconfig", kubeconfig_};
   argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<std::string> env = {"HOME=" + dir_, "KUBECACHEDIR=" + dir_ + "/cache",
-                                  "PATH=/usr/bin:/bin",
-                                  "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK=1",
-                                  "CLOUDSDK_CONFIG=" + dir_ + "/gcloud"};
+  std::vector<std::string> env = {
+      "HOME=" + dir_, "KUBECACHEDIR=" + dir_ + "/cache", "PATH=/usr/bin:/bin",
+      "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK=1", "CLOUDSDK_CONFIG=" + dir_ + "/gcloud"};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);

@@ -1,17 +1,18 @@
 // KubeState without HTTP: readiness rules, seeded workloads, scheduling, eviction and watch
 // events, as the Talos emulator drives them.
+#include "kube/kube_state.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "kube/kube_state.h"
 #include "kube_emulator/kube_fixture.h"
 
 namespace kube_test {
 namespace {
 
+using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-using nlohmann::json;
 
 int count_with_prefix(const std::vector<std::string>& names, const std::string& prefix) {
   int n = 0;
@@ -98,8 +99,9 @@ TEST(KubeState, EvictedCoreDnsPodIsReplacedOnAnotherNode) {
   state.upsert_node(worker("w1", "127.10.0.21"));
   state.upsert_node(worker("w2", "127.10.0.22"));
   state.set_cni_running(true);
-  ASSERT_TRUE(state.patch("nodes", "", "w1", {{"spec", {{"unschedulable", true}}}},
-                          kube_emu::PatchKind::StrategicMerge)
+  ASSERT_TRUE(state
+                  .patch("nodes", "", "w1", {{"spec", {{"unschedulable", true}}}},
+                         kube_emu::PatchKind::StrategicMerge)
                   .ok());
   for (const std::string& name : state.pods_on_node("w1")) {
     if (name.find("coredns-") != std::string::npos) {

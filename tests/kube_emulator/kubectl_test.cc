@@ -23,11 +23,13 @@ TEST_F(Kubectl, GetNodesWideShowsTalosNodeColumns) {
   add_cluster(true);
   const KubectlRun r = kubectl({"get", "nodes", "-o", "wide"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_THAT(r.out, HasSubstr("NAME   STATUS   ROLES           AGE   VERSION   INTERNAL-IP   "
-                               "EXTERNAL-IP   OS-IMAGE          KERNEL-VERSION   CONTAINER-RUNTIME"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex(
-                         "cp1 +Ready +control-plane +[0-9]+s +v1\\.34\\.1 +127\\.10\\.0\\.11 +"
-                         "<none> +Talos \\(v1\\.11\\.6\\) +6\\.12\\.57-talos +containerd://2\\.1\\.5"));
+  EXPECT_THAT(r.out,
+              HasSubstr("NAME   STATUS   ROLES           AGE   VERSION   INTERNAL-IP   "
+                        "EXTERNAL-IP   OS-IMAGE          KERNEL-VERSION   CONTAINER-RUNTIME"));
+  EXPECT_THAT(r.out,
+              ::testing::ContainsRegex(
+                  "cp1 +Ready +control-plane +[0-9]+s +v1\\.34\\.1 +127\\.10\\.0\\.11 +"
+                  "<none> +Talos \\(v1\\.11\\.6\\) +6\\.12\\.57-talos +containerd://2\\.1\\.5"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("w2 +Ready +<none> +"));
 }
 
@@ -44,11 +46,14 @@ TEST_F(Kubectl, GetPodsAllNamespacesListsKubeSystemPods) {
   const KubectlRun r = kubectl({"get", "pods", "-A", "-o", "wide"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_THAT(r.out, ::testing::StartsWith("NAMESPACE     NAME "));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex(
-                         "kube-system +kube-apiserver-cp1 +1/1 +Running +0 +[0-9]+s +127\\.10\\.0\\.11 +cp1"));
+  EXPECT_THAT(
+      r.out,
+      ::testing::ContainsRegex(
+          "kube-system +kube-apiserver-cp1 +1/1 +Running +0 +[0-9]+s +127\\.10\\.0\\.11 +cp1"));
   EXPECT_THAT(r.out, HasSubstr("kube-controller-manager-cp1"));
   EXPECT_THAT(r.out, HasSubstr("kube-scheduler-cp1"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("kube-system +coredns-[a-z0-9]+-[a-z0-9]{5} +1/1 +Running"));
+  EXPECT_THAT(r.out,
+              ::testing::ContainsRegex("kube-system +coredns-[a-z0-9]+-[a-z0-9]{5} +1/1 +Running"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("kube-system +cilium-[a-z0-9]{5} +1/1 +Running"));
   EXPECT_THAT(r.out, HasSubstr("cilium-operator-"));
 }
@@ -110,8 +115,8 @@ TEST_F(Kubectl, CordonAndUncordonFlipUnschedulable) {
 TEST_F(Kubectl, DrainEvictsReplicaSetPodsAndSkipsDaemonSetAndMirrorPods) {
   add_cluster(true);
   const int pods_before = static_cast<int>(state_->pods_on_node("cp1").size());
-  const KubectlRun r = kubectl(
-      {"drain", "cp1", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=20s"});
+  const KubectlRun r =
+      kubectl({"drain", "cp1", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=20s"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_THAT(r.out, HasSubstr("node/cp1 cordoned"));
   EXPECT_THAT(r.out, HasSubstr("node/cp1 drained"));
@@ -152,8 +157,8 @@ TEST_F(Kubectl, GetWatchStreamsNodeChanges) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     state_->set_node_kubelet_running("w1", false);
   });
-  const KubectlRun r = kubectl({"get", "nodes", "-w", "--request-timeout=3s"},
-                               std::chrono::seconds(8));
+  const KubectlRun r =
+      kubectl({"get", "nodes", "-w", "--request-timeout=3s"}, std::chrono::seconds(8));
   change.join();
   EXPECT_FALSE(r.timed_out) << describe(r);
   EXPECT_THAT(r.out, ::testing::ContainsRegex("w1 +Ready "));
@@ -187,8 +192,8 @@ TEST_F(Kubectl, MissingNodeIsNotFound) {
 
 TEST_F(Kubectl, ClientCertFromAnotherCaIsRejected) {
   const Pem other_ca = make_ca("other");
-  kubeconfig_ = write_kubeconfig("other", make_client_cert(other_ca, "admin", {"system:masters"}),
-                                 ca_.crt);
+  kubeconfig_ =
+      write_kubeconfig("other", make_client_cert(other_ca, "admin", {"system:masters"}), ca_.crt);
   const KubectlRun r = kubectl({"get", "nodes"});
   EXPECT_EQ(r.exit_code, 1) << describe(r);
   EXPECT_THAT(r.err, HasSubstr("Unable to connect to the server"));
@@ -235,7 +240,8 @@ TEST_F(Kubectl, NamespacesEventsAndClusterInfo) {
   EXPECT_THAT(r.out, ::testing::ContainsRegex("kube-node-lease +Active"));
   r = kubectl({"get", "events"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
-  EXPECT_THAT(r.out, ::testing::ContainsRegex("Normal +NodeReady +node/w1 +Node w1 status is now: NodeReady"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(
+                         "Normal +NodeReady +node/w1 +Node w1 status is now: NodeReady"));
   r = kubectl({"cluster-info"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_THAT(r.out, HasSubstr("Kubernetes control plane is running at https://" + address_));
