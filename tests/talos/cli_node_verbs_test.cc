@@ -56,6 +56,7 @@ Cluster make_cluster(int net) {
   Cluster c{::testing::TempDir() + "/node-verbs-" + std::to_string(::getpid()) + "-" +
                 std::to_string(net),
             prefix + "11", prefix + "12", prefix + "21"};
+  fs::remove_all(c.dir);  // a repeated run (--gtest_repeat) starts afresh
   fs::create_directories(c.dir);
   std::ofstream(c.dir + "/cluster.yaml")
       << "apiVersion: talforge.dev/v1alpha1\n"
