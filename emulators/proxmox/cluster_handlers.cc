@@ -139,9 +139,30 @@ Reply nextid(Emulator& emu, const Call& call) {
   return reply_error(500, "unable to get any free VMID in range [100, 1000000]");
 }
 
+// The caller's effective privileges; the emulator grants a token's privileges on every path.
+Reply permissions(Emulator& emu, const Call& call) {
+  json privileges = json::object();
+  for (const std::string& priv : call.who.privileges) {
+    privileges[priv] = 1;
+  }
+  json data = json::object();
+  const std::string only = call.param("path");
+  for (const char* path : {"/", "/vms", "/storage", "/nodes", "/sdn", "/pool", "/mapping"}) {
+    if (only.empty() || only == path) {
+      data[path] = privileges;
+    }
+  }
+  if (!only.empty() && data.empty()) {
+    data[only] = privileges;
+  }
+  (void)emu;
+  return reply_data(data);
+}
+
 }  // namespace
 
 void register_cluster_handlers(HandlerTable& table) {
+  table[{"GET", "/access/permissions"}] = permissions;
   table[{"GET", "/version"}] = version;
   table[{"GET", "/nodes"}] = nodes;
   table[{"GET", "/nodes/{node}/status"}] = node_status;

@@ -27,6 +27,7 @@ namespace pve_emu {
 struct Counters {
   std::mutex mutex;
   std::map<std::string, long long> requests;  // "GET /nodes/{node}/qemu" → n
+  long long validation_passes = 0;  // requests whose parameters matched the schema
   long long validation_failures = 0;
   long long auth_failures = 0;
   long long permission_failures = 0;

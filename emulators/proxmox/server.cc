@@ -274,6 +274,10 @@ class Server final : public ProxmoxServer {
       ++emu_->counters.validation_failures;
       return Reply{400, nullptr, std::nullopt, "Parameter verification failed.", errors};
     }
+    {
+      std::lock_guard lock(emu_->counters.mutex);
+      ++emu_->counters.validation_passes;
+    }
     const json& permissions = route.method->contains("permissions")
                                   ? (*route.method)["permissions"]
                                   : json::object();
@@ -334,6 +338,7 @@ long long now_epoch() {
 json Counters::describe() {
   std::lock_guard lock(mutex);
   return {{"requests", requests},
+          {"validation_passes", validation_passes},
           {"validation_failures", validation_failures},
           {"auth_failures", auth_failures},
           {"permission_failures", permission_failures},

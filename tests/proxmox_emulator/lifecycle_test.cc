@@ -284,6 +284,32 @@ TEST(LifecycleVersions, VersionStringsAndResizeKindPerRelease) {
   }
 }
 
+TEST(JsonBody, BooleansAndListsAreAcceptedAsJson) {
+  auto server = start_emulator("8.4", 1);
+  ASSERT_TRUE(server);
+  httplib::SSLClient client("127.0.0.1", server->port());
+  client.enable_server_certificate_verification(false);
+  const httplib::Headers auth = {
+      {"Authorization", std::string("PVEAPIToken=") + kAdminToken + "=" + kAdminSecret}};
+  auto res = client.Post("/api2/json/nodes/pve1/qemu", auth,
+                         json{{"vmid", 150}, {"onboot", true}, {"tags", {"talforge", "lab"}},
+                              {"net0", "virtio,bridge=vmbr0"}}
+                             .dump(),
+                         "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  PveClient api(*server, kAdminToken, kAdminSecret);
+  ASSERT_EQ(api.wait_task(json::parse(res->body).at("data")).at("exitstatus"), "OK");
+  json config = api.get("/nodes/pve1/qemu/150/config").data();
+  EXPECT_EQ(config.at("onboot"), 1);
+  EXPECT_EQ(config.at("tags"), "talforge,lab");
+  json counters = api.counters();
+  EXPECT_EQ(counters.at("validation_failures"), 0);
+  EXPECT_GE(counters.at("validation_passes"), 3);
+  json permissions = api.get("/access/permissions", {{"path", "/vms"}}).data();
+  EXPECT_EQ(permissions.at("/vms").at("VM.Allocate"), 1);
+}
+
 TEST(Fingerprint, PresentedCertificateMatchesPrintedAndNodesFingerprint) {
   auto server = start_emulator("8.4", 2);
   ASSERT_TRUE(server);
