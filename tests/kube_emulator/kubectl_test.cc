@@ -58,6 +58,24 @@ TEST_F(Kubectl, GetPodsAllNamespacesListsKubeSystemPods) {
   EXPECT_THAT(r.out, HasSubstr("cilium-operator-"));
 }
 
+TEST_F(Kubectl, JsonPathAndLabelSelectorsWorkLikeHealthChecks) {
+  add_cluster(true);
+  KubectlRun r =
+      kubectl({"get", "nodes", "-o",
+               "jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="
+               "\"Ready\")].status} {end}"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "cp1=True w1=True w2=True ");
+  r = kubectl({"get", "pods", "-n", "kube-system", "-l", "k8s-app=kube-apiserver", "-o", "name"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(r.out, "pod/kube-apiserver-cp1\n");
+  r = kubectl({"get", "nodes", "-l", "node-role.kubernetes.io/control-plane", "-o", "name"});
+  EXPECT_EQ(r.out, "node/cp1\n");
+  r = kubectl({"get", "nodes", "--sort-by=.status.addresses[0].address", "-o", "wide"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("cp1[^\n]*\nw1[^\n]*\nw2"));
+}
+
 TEST_F(Kubectl, CoreDnsIsPendingWithoutCni) {
   add_cluster(false);
   const KubectlRun r = kubectl({"get", "pods", "-n", "kube-system"});
