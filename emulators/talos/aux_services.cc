@@ -1,0 +1,169 @@
+// storage.StorageService, securityapi.SecurityService (trustd), machine.ImageService and
+// machine.LifecycleService (the v1.13+ upgrade path).
+#include <thread>
+
+#include "machine/image.grpc.pb.h"
+#include "machine/lifecycle.grpc.pb.h"
+#include "security/security.grpc.pb.h"
+#include "storage/storage.grpc.pb.h"
+#include "talos/dispatch.h"
+#include "talos/services.h"
+
+namespace talos_emu {
+namespace {
+
+using grpc::ServerContext;
+using grpc::Status;
+using grpc::StatusCode;
+
+class StorageService final : public storage::StorageService::Service {
+ public:
+  StorageService(Emulator& emulator, std::weak_ptr<Node> node, Personality personality)
+      : emulator_(emulator), node_(std::move(node)), personality_(personality) {}
+
+  Status Disks(ServerContext* context, const google::protobuf::Empty* request,
+               storage::DisksResponse* response) override {
+    return dispatch_unary(emulator_, node_.lock(), personality_, *context, "Disks", *request,
+                          response, [](Node& node, const auto&, auto* resp) {
+                            NodeSnapshot s = node.snapshot();
+                            auto* disk = resp->add_messages()->add_disks();
+                            disk->set_size(static_cast<uint64_t>(s.spec.disk_gib) << 30);
+                            disk->set_model("QEMU HARDDISK");
+                            disk->set_device_name("/dev/sda");
+                            disk->set_name("sda");
+                            disk->set_serial("drive-scsi0");
+                            disk->set_type(storage::Disk::UNKNOWN);  // virtio: no transport
+                            disk->set_bus_path("/pci0000:00/0000:00:05.0/virtio2/host2/target2:0:0/2:0:0:0");
+                            disk->set_system_disk(s.disk.installed);
+                            disk->set_subsystem("/sys/class/block");
+                            return Status::OK;
+                          });
+  }
+
+ private:
+  Emulator& emulator_;
+  std::weak_ptr<Node> node_;
+  Personality personality_;
+};
+
+class TrustdService final : public securityapi::SecurityService::Service {
+ public:
+  explicit TrustdService(std::weak_ptr<Node> node) : node_(std::move(node)) {}
+
+  Status Certificate(ServerContext* context, const securityapi::CertificateRequest* request,
+                     securityapi::CertificateResponse* response) override {
+    auto node = node_.lock();
+    if (!node) return {StatusCode::UNAVAILABLE, "trustd is shutting down"};
+    auto token = context->client_metadata().find("token");
+    if (token == context->client_metadata().end()) {
+      return {StatusCode::UNAUTHENTICATED, "missing token"};
+    }
+    auto r = node->issue_trustd_cert(std::string(token->second.data(), token->second.size()),
+                                     request->csr());
+    if (auto* e = std::get_if<RpcError>(&r)) return to_status(*e);
+    response->set_ca(node->snapshot().config->os_ca_crt_pem);
+    response->set_crt(std::get<std::string>(r));
+    return Status::OK;
+  }
+
+ private:
+  std::weak_ptr<Node> node_;
+};
+
+Status admin_only(const ServerContext& context, std::string_view method) {
+  Caller caller;
+  if (auto st = identify_caller(context, Personality::Configured, &caller); !st.ok()) return st;
+  if (!role_allows(caller, method)) return not_authorized();
+  return Status::OK;
+}
+
+class ImageService final : public machine::ImageService::Service {
+ public:
+  explicit ImageService(std::weak_ptr<Node> node) : node_(std::move(node)) {}
+
+  Status Pull(ServerContext* context, const machine::ImageServicePullRequest* request,
+              grpc::ServerWriter<machine::ImageServicePullResponse>* writer) override {
+    auto node = node_.lock();
+    if (!node) return {StatusCode::UNAVAILABLE, "node is shutting down"};
+    if (auto st = admin_only(*context, "ImagePull"); !st.ok()) return st;
+    const std::string& ref = request->image_ref();
+    if (ref.empty() || ref.find(':') == std::string::npos || ref.find(' ') != std::string::npos) {
+      return {StatusCode::INVALID_ARGUMENT, "failed to parse image reference \"" + ref + "\""};
+    }
+    machine::ImageServicePullResponse progress;
+    auto* p = progress.mutable_pull_progress();
+    p->set_layer_id("sha256:0000000000000000000000000000000000000000000000000000000000000001");
+    p->mutable_progress()->set_status(machine::ImageServicePullLayerProgress::DOWNLOAD_COMPLETE);
+    p->mutable_progress()->set_offset(1 << 20);
+    p->mutable_progress()->set_total(1 << 20);
+    writer->Write(progress);
+    node->pull_image(ref);
+    machine::ImageServicePullResponse done;
+    done.set_name(ref);
+    writer->Write(done);
+    return Status::OK;
+  }
+
+ private:
+  std::weak_ptr<Node> node_;
+};
+
+class LifecycleService final : public machine::LifecycleService::Service {
+ public:
+  explicit LifecycleService(std::weak_ptr<Node> node) : node_(std::move(node)) {}
+
+  Status Upgrade(ServerContext* context, const machine::LifecycleServiceUpgradeRequest* request,
+                 grpc::ServerWriter<machine::LifecycleServiceUpgradeResponse>* writer) override {
+    auto node = node_.lock();
+    if (!node) return {StatusCode::UNAVAILABLE, "node is shutting down"};
+    if (auto st = admin_only(*context, "LifecycleUpgrade"); !st.ok()) return st;
+    auto line = [&](const std::string& text) {
+      machine::LifecycleServiceUpgradeResponse r;
+      r.mutable_progress()->set_message(text);
+      return writer->Write(r);
+    };
+    auto finish = [&](int code) {
+      machine::LifecycleServiceUpgradeResponse r;
+      r.mutable_progress()->set_exit_code(code);
+      writer->Write(r);
+      return Status::OK;
+    };
+    const std::string& image = request->source().image_name();
+    if (!node->image_pulled(image)) {
+      line("error: image \"" + image + "\" not found: pull it with ImageService.Pull first");
+      return finish(1);
+    }
+    line("validating installer image " + image);
+    auto r = node->upgrade(image, false, false);
+    if (auto* e = std::get_if<RpcError>(&r)) {
+      line("error: " + e->message);
+      return finish(1);
+    }
+    line("installing " + image + " into the inactive boot slot; the node reboots when done");
+    return finish(0);
+  }
+
+ private:
+  std::weak_ptr<Node> node_;
+};
+
+}  // namespace
+
+std::shared_ptr<grpc::Service> make_storage_service(Emulator& emulator, std::weak_ptr<Node> node,
+                                                    Personality personality) {
+  return std::make_shared<StorageService>(emulator, std::move(node), personality);
+}
+
+std::shared_ptr<grpc::Service> make_trustd_service(std::weak_ptr<Node> node) {
+  return std::make_shared<TrustdService>(std::move(node));
+}
+
+std::shared_ptr<grpc::Service> make_image_service(Emulator&, std::weak_ptr<Node> node) {
+  return std::make_shared<ImageService>(std::move(node));
+}
+
+std::shared_ptr<grpc::Service> make_lifecycle_service(Emulator&, std::weak_ptr<Node> node) {
+  return std::make_shared<LifecycleService>(std::move(node));
+}
+
+}  // namespace talos_emu

@@ -1,0 +1,49 @@
+// What the emulator counts for tests and benchmarks (admin API GET /v1/counters).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace talos_emu {
+
+class Counters {
+ public:
+  void bootstrap_call() { add(&bootstrap_calls_); }
+  void apply_call(const std::string& node) {
+    std::lock_guard lock(mu_);
+    ++apply_calls_[node];
+  }
+  void upgrade() { add(&upgrades_); }
+  void upgrade_fallback() { add(&upgrade_fallbacks_); }
+  void reboot() { add(&reboots_); }
+  void reset() { add(&resets_); }
+
+  struct Values {
+    int bootstrap_calls = 0;
+    std::map<std::string, int> apply_calls;  // node address → calls
+    int upgrades = 0;
+    int upgrade_fallbacks = 0;
+    int reboots = 0;
+    int resets = 0;
+  };
+  Values values() const {
+    std::lock_guard lock(mu_);
+    return {bootstrap_calls_, apply_calls_, upgrades_, upgrade_fallbacks_, reboots_, resets_};
+  }
+
+ private:
+  void add(int* counter) {
+    std::lock_guard lock(mu_);
+    ++*counter;
+  }
+  mutable std::mutex mu_;
+  int bootstrap_calls_ = 0;
+  std::map<std::string, int> apply_calls_;
+  int upgrades_ = 0;
+  int upgrade_fallbacks_ = 0;
+  int reboots_ = 0;
+  int resets_ = 0;
+};
+
+}  // namespace talos_emu

@@ -1,0 +1,176 @@
+// One emulated Talos machine: its lifecycle (talos.md §7.2: boot → maintenance → install →
+// reboot → running; upgrade with A/B slots §9.1; reboot, reset, shutdown) driven by the
+// emulator's scheduler, and the gRPC servers it exposes in each personality. RPC handlers read
+// it through snapshot() and act on it through the methods below.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <variant>
+#include <string>
+#include <vector>
+
+#include <grpcpp/server.h>
+
+#include "kube/kube_api_server.h"
+#include "machine/machine.pb.h"
+#include "talos/cluster_state.h"
+#include "talos/machine_config.h"
+#include "talos/node_model.h"
+#include "talos/node_server.h"
+#include "talos/pki.h"
+
+namespace talos_emu {
+
+class Emulator;
+
+enum class Personality { Off, Maintenance, Configured };
+
+// A consistent copy of a node's state for one RPC.
+struct NodeSnapshot {
+  NodeSpec spec;
+  Faults faults;
+  bool powered = false;
+  Personality personality = Personality::Off;
+  Stage stage = machine::MachineStatusEvent::UNKNOWN;
+  bool ready = false;
+  std::vector<UnmetCondition> unmet;
+  DiskState disk;
+  std::string running_version;
+  std::string running_schematic;
+  std::shared_ptr<const MachineConfig> config;  // active config; null in maintenance
+  std::shared_ptr<ClusterState> cluster;
+  std::vector<ServiceRecord> services;
+  std::string hostname;
+  bool control_plane() const { return config && config->type == "controlplane"; }
+};
+
+struct ApplyOutcome {
+  machine::ApplyConfigurationRequest::Mode mode = machine::ApplyConfigurationRequest::REBOOT;
+  std::string details;
+  std::vector<std::string> warnings;
+};
+
+// A gRPC status as plain values so node.cc needs no gRPC status types in its interface.
+struct RpcError {
+  int code = 0;  // grpc::StatusCode
+  std::string message;
+};
+template <typename T>
+using RpcResult = std::variant<T, RpcError>;
+
+class Node : public std::enable_shared_from_this<Node> {
+ public:
+  Node(Emulator& emulator, NodeSpec spec);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  const std::string& address() const { return spec_.address; }
+  NodeSnapshot snapshot() const;
+
+  // ---- hypervisor (admin API) ----
+  void power_on();
+  void power_off();
+  void set_faults(const Faults& faults);
+
+  // ---- RPC actions; errors carry Talos's status code and text ----
+  RpcResult<ApplyOutcome> apply_configuration(const std::string& yaml,
+                                              machine::ApplyConfigurationRequest::Mode mode,
+                                              bool dry_run);
+  std::optional<RpcError> bootstrap(bool recover_etcd);
+  RpcResult<std::string> upgrade(const std::string& image, bool stage, bool force);
+  std::optional<RpcError> rollback();
+  RpcResult<std::string> reboot();
+  RpcResult<std::string> reset(const machine::ResetRequest& request);
+  RpcResult<std::string> shutdown();
+  std::optional<RpcError> etcd_leave();
+  RpcResult<std::string> issue_trustd_cert(const std::string& token, const std::string& csr);
+  void pull_image(const std::string& image);
+  bool image_pulled(const std::string& image) const;
+
+  // ---- Events (§2.4 Events): buffered history and a wait for new ones ----
+  std::vector<machine::Event> events_after(size_t index, size_t* next_index) const;
+  std::vector<machine::Event> events_tail(int tail_events) const;
+  size_t events_end() const;
+  void wait_for_events(size_t index, std::chrono::milliseconds timeout) const;
+
+  // Called by the cluster when the CNI turns running (Node readiness changes).
+  // `virtual_at_least`: the cluster event's time on the unscaled timeline (critical path).
+  void refresh_status(double virtual_at_least = 0);
+  double virtual_now() const;
+  // Unscaled seconds from the first power-on until the node was last running and ready.
+  std::optional<double> critical_path_seconds() const;
+
+ private:
+  // Lifecycle steps (scheduler thread). `epoch` guards against steps of a previous power cycle.
+  void post_step(double unscaled_seconds, void (Node::*step)(uint64_t), bool boot_delay = false);
+  void boot_start(uint64_t epoch);
+  void boot_finished(uint64_t epoch);
+  void install_finished(uint64_t epoch);
+  void reboot_now(uint64_t epoch);
+  void enter_configured(uint64_t epoch);
+  void obtain_certificate(uint64_t epoch);
+  void etcd_ready(uint64_t epoch);
+  void kubelet_ready(uint64_t epoch);
+  void upgrade_installed(uint64_t epoch);
+  void reset_finished(uint64_t epoch);
+  void shutdown_finished(uint64_t epoch);
+  void retry_configured(uint64_t epoch);
+
+  // State helpers (mu_ held).
+  void set_stage_locked(Stage stage);
+  void set_service_locked(const std::string& id, const std::string& state, bool healthy,
+                          const std::string& message);
+  void sequence_event_locked(const std::string& sequence, bool start);
+  void phase_event_locked(const std::string& phase, bool start);
+  void push_event_locked(const google::protobuf::Message& payload, const std::string& actor);
+  void compute_status_locked(bool* ready, std::vector<UnmetCondition>* unmet) const;
+  void emit_status_locked();
+  void stop_workloads_locked();  // kubelet down, etcd member down
+  std::string new_actor_id_locked();
+  double boot_factor() const;
+
+  // Servers (never with mu_ held: shutting a server down waits for its handlers).
+  void switch_servers(Personality personality, uint64_t epoch);
+  void stop_servers();
+
+  Emulator& emulator_;
+  const NodeSpec spec_;
+
+  mutable std::mutex mu_;
+  mutable std::condition_variable events_cv_;
+  uint64_t epoch_ = 0;
+  Faults faults_;
+  bool powered_ = false;
+  Personality personality_ = Personality::Off;
+  Stage stage_ = machine::MachineStatusEvent::UNKNOWN;
+  DiskState disk_;
+  std::string running_version_, running_schematic_;
+  std::shared_ptr<const MachineConfig> config_;  // active (applied or loaded at boot)
+  std::shared_ptr<const MachineConfig> pending_install_config_;
+  std::shared_ptr<ClusterState> cluster_;
+  std::vector<ServiceRecord> services_;
+  std::deque<machine::Event> events_;
+  size_t events_dropped_ = 0;
+  uint64_t event_counter_ = 0;
+  bool last_ready_ = false;
+  Stage last_emitted_stage_ = machine::MachineStatusEvent::UNKNOWN;
+  std::optional<CertAndKey> apid_cert_;
+  std::vector<std::string> pulled_images_;
+  std::string pending_upgrade_image_;
+  bool etcd_waiting_bootstrap_ = false;
+  // Critical path (unscaled seconds): virtual time of this node's timeline.
+  double virtual_now_ = 0;
+  std::optional<double> ready_at_;
+
+  std::mutex servers_mu_;
+  NodeServers servers_;
+  std::unique_ptr<kube_emu::KubeApiServer> kube_server_;
+};
+
+}  // namespace talos_emu
