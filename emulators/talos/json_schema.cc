@@ -261,6 +261,11 @@ struct SchemaValidator::Walker {
         ++matches;
       }
     }
+    // Lenient YAML scalars make {integer} and {string} branches overlap, so there one match is
+    // enough; strict JSON keeps oneOf's "exactly one".
+    if (options.yaml_scalars && matches >= 1) {
+      return;
+    }
     if (matches != 1) {
       fail(path, matches == 0 ? "value matches none of the allowed forms (oneOf)"
                               : "value matches more than one of the allowed forms (oneOf)");
