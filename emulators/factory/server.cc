@@ -26,6 +26,7 @@ void plain_error(httplib::Response& res, int status, const std::string& message)
 class Factory final : public FactoryServer {
  public:
   Factory(std::string address) : address_(std::move(address)) {
+    http_.set_tcp_nodelay(true);  // else small replies wait for delayed ACKs (~40 ms each)
     Schematic vanilla;
     schematics_[schematic_id(vanilla)] = vanilla;
     routes();

@@ -117,7 +117,10 @@ class Api {
 
 struct HttpApiOptions {
   TaskWait task_wait;
-  int create_attempts = 3;  // creates retried (after an existence check) on transient failures
+  // Actions are retried on transient failures (5xx bursts, lock timeouts, lost answers), each
+  // retry after re-checking the state the action may already have reached.
+  int action_attempts = 4;
+  util::Backoff action_backoff{std::chrono::milliseconds(500), std::chrono::milliseconds(8000)};
 };
 
 std::unique_ptr<Api> make_http_api(Client& client, HttpApiOptions options = {});

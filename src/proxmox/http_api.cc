@@ -104,9 +104,10 @@ class HttpApi final : public Api {
             .with_hint("set vmid for this node in cluster.yaml to a free id, or remove the "
                        "other VM");
       }
-      if (attempt >= options_.create_attempts) {
+      if (attempt >= options_.action_attempts) {
         return std::move(created).error();
       }
+      client_.clock().sleep_for(options_.action_backoff.delay(attempt));
     }
   }
 
@@ -149,34 +150,46 @@ class HttpApi final : public Api {
   }
 
   Result<void> start_vm(const std::string& node, int vmid) override {
-    ASSIGN_OR_RETURN(std::string status, vm_status(node, vmid));
-    if (status == "running") {
-      return {};
-    }
-    return power(node, vmid, "start", {});
+    return with_retries([&]() -> Result<void> {
+      ASSIGN_OR_RETURN(std::string status, vm_status(node, vmid));
+      if (status == "running") {
+        return {};
+      }
+      return power(node, vmid, "start", {});
+    });
   }
 
   Result<void> shutdown_vm(const std::string& node, int vmid, int timeout_s) override {
-    return power(node, vmid, "shutdown",
-                 {{"timeout", std::to_string(timeout_s)}, {"forceStop", "1"}});
+    return with_retries([&]() -> Result<void> {
+      ASSIGN_OR_RETURN(std::string status, vm_status(node, vmid));
+      if (status == "stopped") {
+        return {};
+      }
+      return power(node, vmid, "shutdown",
+                   {{"timeout", std::to_string(timeout_s)}, {"forceStop", "1"}});
+    });
   }
 
   Result<void> stop_vm(const std::string& node, int vmid) override {
-    return power(node, vmid, "stop", {});
+    return with_retries([&] { return power(node, vmid, "stop", {}); });  // stopping twice is fine
   }
 
   Result<void> destroy_vm(const std::string& node, int vmid) override {
-    Result<std::string> status = vm_status(node, vmid);
-    if (!status.ok()) {
-      return status.error().code == ErrorCode::NotFound ? Result<void>()
-                                                        : Result<void>(std::move(status).error());
-    }
-    if (*status == "running") {
-      RETURN_IF_ERROR(stop_vm(node, vmid));
-    }
-    ASSIGN_OR_RETURN(json upid, client_.call(Method::Delete, vm_path(node, vmid),
-                                             {{"purge", "1"}, {"destroy-unreferenced-disks", "1"}}));
-    return wait_if_task(upid);
+    return with_retries([&]() -> Result<void> {
+      Result<std::string> status = vm_status(node, vmid);
+      if (!status.ok()) {
+        return status.error().code == ErrorCode::NotFound
+                   ? Result<void>()
+                   : Result<void>(std::move(status).error());
+      }
+      if (*status == "running") {
+        RETURN_IF_ERROR(power(node, vmid, "stop", {}));
+      }
+      ASSIGN_OR_RETURN(json upid,
+                       client_.call(Method::Delete, vm_path(node, vmid),
+                                    {{"purge", "1"}, {"destroy-unreferenced-disks", "1"}}));
+      return wait_if_task(upid);
+    });
   }
 
   Result<std::vector<GuestInterface>> guest_interfaces(const std::string& node,
@@ -225,6 +238,11 @@ class HttpApi final : public Api {
   }
 
   Result<std::string> ensure_downloaded(const DownloadRequest& r) override {
+    return with_retries([&] { return download_once(r); });
+  }
+
+ private:
+  Result<std::string> download_once(const DownloadRequest& r) {
     const std::string volid = fmt::format("{}:{}/{}", r.storage, r.content, r.filename);
     ASSIGN_OR_RETURN(std::vector<Volume> present, storage_content(r.pve_node, r.storage, r.content));
     for (const Volume& v : present) {
@@ -243,7 +261,19 @@ class HttpApi final : public Api {
     return volid;
   }
 
- private:
+  // Runs an action that re-checks its own state first, again after transient failures.
+  template <typename Action>
+  auto with_retries(Action action) -> decltype(action()) {
+    for (int attempt = 1;; ++attempt) {
+      auto result = action();
+      if (result.ok() || result.error().code != ErrorCode::Unavailable ||
+          attempt >= options_.action_attempts) {
+        return result;
+      }
+      client_.clock().sleep_for(options_.action_backoff.delay(attempt));
+    }
+  }
+
   Result<PveVersion> cached_version() {
     if (!version_) {
       ASSIGN_OR_RETURN(PveVersion v, version());
