@@ -3,6 +3,7 @@
 // accepts but hides from its schema) → semantic rules → facts.
 #include "talos/machine_config.h"
 
+#include <algorithm>
 #include <array>
 #include <set>
 #include <string_view>
@@ -133,6 +134,52 @@ std::string where(const std::string& kind, const SchemaError& e) {
          e.message;
 }
 
+bool under(const std::string& path, const std::string& prefix) {
+  return path == prefix || (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+                            path[prefix.size()] == '/');
+}
+
+// From v1.12 the published schemas hide v1alpha1 fields that were deprecated in favour of
+// documents (machine.network.*, machine.features.rbac, …), yet Talos still decodes them: a key
+// unknown to the release's schema is accepted when the v1.11 schema (the last one listing them
+// all) knows it, and then checked against v1.11's definition.
+std::vector<SchemaError> v1alpha1_schema_errors(const SchemaValidator& schema,
+                                                const util::Tree& doc,
+                                                const AcceptOptions& options) {
+  std::vector<SchemaError> errors = schema.validate_document(doc);
+  constexpr int kLastFullSchemaMinor = 11;
+  auto legacy = SchemaValidator::load(
+      fmt::format("{}/v1.{}/config.schema.json", options.schema_dir, kLastFullSchemaMinor));
+  bool any_unknown = std::any_of(errors.begin(), errors.end(), [](const SchemaError& e) {
+    return e.kind == SchemaErrorKind::UnknownKey;
+  });
+  if (!any_unknown || !legacy.ok() || legacy->get() == &schema) {
+    return errors;
+  }
+  std::vector<SchemaError> legacy_errors = (*legacy)->validate_document(doc);
+  auto legacy_unknown = [&](const std::string& path) {
+    return std::any_of(legacy_errors.begin(), legacy_errors.end(), [&](const SchemaError& e) {
+      return e.kind == SchemaErrorKind::UnknownKey && e.path == path;
+    });
+  };
+  std::vector<std::string> rescued;
+  std::vector<SchemaError> kept;
+  for (SchemaError& e : errors) {
+    if (e.kind == SchemaErrorKind::UnknownKey && !legacy_unknown(e.path)) {
+      rescued.push_back(e.path);
+    } else {
+      kept.push_back(std::move(e));
+    }
+  }
+  for (SchemaError& e : legacy_errors) {
+    if (std::any_of(rescued.begin(), rescued.end(),
+                    [&](const std::string& r) { return under(e.path, r); })) {
+      kept.push_back(std::move(e));
+    }
+  }
+  return kept;
+}
+
 // Decode errors (unknown keys, wrong YAML types) fail as parse errors, the rest as validation.
 util::Result<void> check_schema(const Documents& docs, const AcceptOptions& options) {
   const std::string path =
@@ -146,7 +193,7 @@ util::Result<void> check_schema(const Documents& docs, const AcceptOptions& opti
   std::vector<std::pair<std::string, SchemaError>> found;
   if (docs.v1alpha1) {
     util::Tree stripped = strip_schema_allowances(*docs.v1alpha1, docs.talos_minor);
-    for (auto& e : schema.validate_document(stripped)) {
+    for (auto& e : v1alpha1_schema_errors(schema, stripped, options)) {
       found.emplace_back("", std::move(e));
     }
     const util::Tree* persist = config_doc::find(*docs.v1alpha1, {"persist"});
@@ -292,6 +339,9 @@ util::Result<MachineConfig> accept_machine_config(const std::string& yaml,
   auto trees = util::load_yaml_stream(yaml, "machine config");
   if (!trees.ok()) {
     return parse_failure(trees.error().message);
+  }
+  if (trees->empty()) {
+    return parse_failure("the config is empty: it holds no YAML document");
   }
   const int minor = talos_minor(options.talos_version);
   ASSIGN_OR_RETURN(Documents docs, split_documents(*trees, minor));

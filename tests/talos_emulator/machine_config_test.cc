@@ -125,6 +125,32 @@ TEST(MachineConfigAccept, RejectsWrongYamlTypes) {
             std::string::npos);
 }
 
+TEST(MachineConfigAccept, NewerReleasesStillDecodeDeprecatedV1Alpha1Fields) {
+  // v1.12+ schemas hide machine.network.* and features.rbac; Talos still accepts them.
+  std::string yaml = edit(v111_controlplane(), "    network: {}\n",
+                          "    network:\n        hostname: cp-1\n        nameservers:\n"
+                          "            - 127.0.0.53\n");
+  for (const char* version : {"v1.12.11", "v1.13.9"}) {
+    auto config = accept_machine_config(yaml, options_for(version));
+    ASSERT_TRUE(config.ok()) << version << ": " << config.error().message;
+    EXPECT_EQ(config->hostname, "cp-1");
+  }
+  std::string typo = edit(yaml, "        hostname: cp-1\n", "        hostnme: cp-1\n");
+  EXPECT_NE(rejection(typo, options_for("v1.13.9")).find("/machine/network/hostnme"),
+            std::string::npos);
+  std::string bad_type = edit(yaml, "            - 127.0.0.53\n", "            x: y\n");
+  EXPECT_NE(rejection(bad_type, options_for("v1.13.9")).find("/machine/network/nameservers"),
+            std::string::npos);
+}
+
+TEST(MachineConfigAccept, RejectsEmptyConfigEvenInMaintenance) {
+  AcceptOptions maintenance = options_for("v1.11.6");
+  maintenance.maintenance = true;
+  EXPECT_EQ(rejection("", maintenance),
+            "failed to parse config: the config is empty: it holds no YAML document");
+  EXPECT_EQ(rejection("---\n", maintenance).rfind("failed to parse config: ", 0), 0u);
+}
+
 TEST(MachineConfigAccept, RejectsBrokenYaml) {
   std::string message = rejection("version: v1alpha1\nmachine: [unclosed\n", options_for("v1.11.6"));
   EXPECT_EQ(message.rfind("failed to parse config: ", 0), 0u) << message;
@@ -337,6 +363,7 @@ TEST(MachineConfigReboot, OtherChangesNeedReboot) {
 struct GeneratedCase {
   const char* talos;
   const char* kubernetes;
+  const char* next_talos;  // the release an upgrade lands on: it must accept the same config
 };
 
 void PrintTo(const GeneratedCase& c, std::ostream* os) { *os << c.talos; }
@@ -375,6 +402,9 @@ TEST_P(GeneratedByTalforge, EveryNodeConfigIsAccepted) {
     }
     auto config = accept_machine_config(yaml, options);
     ASSERT_TRUE(config.ok()) << entry.path() << ": " << config.error().message;
+    auto after_upgrade = accept_machine_config(yaml, options_for(c.next_talos));
+    EXPECT_TRUE(after_upgrade.ok()) << c.next_talos << " " << entry.path() << ": "
+                                    << after_upgrade.error().message;
     EXPECT_EQ(config->cluster_name, "homelab");
     EXPECT_EQ(config->kubernetes_version, std::string("v") + c.kubernetes);
     EXPECT_FALSE(config->hostname.empty()) << entry.path();
@@ -387,11 +417,11 @@ TEST_P(GeneratedByTalforge, EveryNodeConfigIsAccepted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Releases, GeneratedByTalforge,
-                         ::testing::Values(GeneratedCase{"v1.9.6", "1.32.4"},
-                                           GeneratedCase{"v1.10.9", "1.33.6"},
-                                           GeneratedCase{"v1.11.6", "1.34.1"},
-                                           GeneratedCase{"v1.12.11", "1.35.4"},
-                                           GeneratedCase{"v1.13.9", "1.36.3"}));
+                         ::testing::Values(GeneratedCase{"v1.9.6", "1.32.4", "v1.10.9"},
+                                           GeneratedCase{"v1.10.9", "1.33.6", "v1.11.6"},
+                                           GeneratedCase{"v1.11.6", "1.34.1", "v1.12.11"},
+                                           GeneratedCase{"v1.12.11", "1.35.4", "v1.13.9"},
+                                           GeneratedCase{"v1.13.9", "1.36.3", "v1.13.9"}));
 
 }  // namespace
 }  // namespace talos_emu
