@@ -168,6 +168,7 @@ class Server final : public ProxmoxServer {
   void routes() {
     auto api = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
     const char* pattern = R"(/api2/([^/]+)(/.*)?)";
+    https_.set_tcp_nodelay(true);  // else small replies wait for delayed ACKs (~40 ms each)
     https_.Get(pattern, api);
     https_.Post(pattern, api);
     https_.Put(pattern, api);

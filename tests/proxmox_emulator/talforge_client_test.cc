@@ -49,7 +49,9 @@ class TalforgeClientTest : public ::testing::Test {
     c.trust.fingerprint = pve_->fingerprint();
     auto transport = proxmox::make_curl_transport(c);
     ASSERT_TRUE(transport.ok()) << transport.error().message;
-    client_ = std::make_unique<proxmox::Client>(std::move(*transport), util::system_clock());
+    proxmox::RetryPolicy fast;  // same attempts, shorter waits: the emulator runs at 1/1000
+    fast.backoff = {std::chrono::milliseconds(5), std::chrono::milliseconds(20)};
+    client_ = std::make_unique<proxmox::Client>(std::move(*transport), util::system_clock(), fast);
     proxmox::HttpApiOptions api_options;
     api_options.task_wait.poll = {std::chrono::milliseconds(5), std::chrono::milliseconds(20)};
     api_options.action_attempts = 8;
