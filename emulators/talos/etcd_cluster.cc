@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include <openssl/evp.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 namespace talos_emu {
 
@@ -76,7 +76,9 @@ util::Result<std::map<std::string, std::string>> decode_snapshot(std::string_vie
   return data;
 }
 
-std::string member_hex(uint64_t id) { return fmt::format("{:x}", id); }
+std::string member_hex(uint64_t id) {
+  return fmt::format("{:x}", id);
+}
 
 }  // namespace
 
@@ -110,8 +112,8 @@ bool EtcdCluster::has_quorum_locked() const {
   if (members_.empty()) {
     return false;
   }
-  size_t up = std::count_if(members_.begin(), members_.end(),
-                            [](const EtcdMember& m) { return m.up; });
+  size_t up =
+      std::count_if(members_.begin(), members_.end(), [](const EtcdMember& m) { return m.up; });
   return up * 2 > members_.size();
 }
 

@@ -17,7 +17,7 @@ namespace talos_emu {
 
 struct EtcdMember {
   uint64_t id = 0;
-  std::string name;  // node hostname
+  std::string name;                  // node hostname
   std::string peer_url, client_url;  // https://<ip>:2380, https://<ip>:2379
   bool learner = false;
   bool up = true;

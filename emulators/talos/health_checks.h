@@ -21,14 +21,14 @@ struct NodeView {
   std::string name;  // hostname
   std::string ip;
   bool control_plane = false;
-  bool reachable = true;          // apid answers (Version with nodes= succeeds)
-  std::string stage = "running";  // MachineStatus stage
+  bool reachable = true;                        // apid answers (Version with nodes= succeeds)
+  std::string stage = "running";                // MachineStatus stage
   std::map<std::string, ServiceView> services;  // "etcd", "kubelet", …
   uint64_t memory_total_mib = 0;
-  std::optional<uint64_t> ephemeral_bytes;  // EPHEMERAL volume size; nullopt = not readable
-  std::vector<std::string> diagnostics;     // Diagnostics resources' messages
+  std::optional<uint64_t> ephemeral_bytes;    // EPHEMERAL volume size; nullopt = not readable
+  std::vector<std::string> diagnostics;       // Diagnostics resources' messages
   std::vector<EtcdMember> etcd_members_seen;  // EtcdMemberList answered by this CP node
-  std::vector<std::string> static_pods;       // StaticPodStatus ids "kube-system/kube-apiserver-cp-1"
+  std::vector<std::string> static_pods;  // StaticPodStatus ids "kube-system/kube-apiserver-cp-1"
 };
 
 struct KubeNodeView {

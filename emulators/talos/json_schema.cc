@@ -102,8 +102,8 @@ struct SchemaValidator::Walker {
     }
     if (type == "integer") {
       return v.is_number_integer() ||
-             (v.is_number_float() && v.template get<double>() ==
-                                         static_cast<double>(v.template get<int64_t>()));
+             (v.is_number_float() &&
+              v.template get<double>() == static_cast<double>(v.template get<int64_t>()));
     }
     if (type == "number") {
       return v.is_number();
@@ -170,8 +170,7 @@ struct SchemaValidator::Walker {
   }
 
   template <typename J>
-  void check_object(const J& v, const nlohmann::json& schema, const std::string& path,
-                    int depth) {
+  void check_object(const J& v, const nlohmann::json& schema, const std::string& path, int depth) {
     if (auto req = schema.find("required"); req != schema.end() && req->is_array()) {
       for (const auto& name : *req) {
         if (name.is_string() && !v.contains(name.get<std::string>())) {
@@ -216,12 +215,10 @@ struct SchemaValidator::Walker {
   }
 
   template <typename J>
-  void check_array(const J& v, const nlohmann::json& schema, const std::string& path,
-                   int depth) {
+  void check_array(const J& v, const nlohmann::json& schema, const std::string& path, int depth) {
     if (auto min = schema.find("minItems"); min != schema.end() && min->is_number()) {
       if (v.size() < min->get<size_t>()) {
-        fail(path, fmt::format("expected at least {} items, got {}", min->get<size_t>(),
-                               v.size()));
+        fail(path, fmt::format("expected at least {} items, got {}", min->get<size_t>(), v.size()));
       }
     }
     auto items = schema.find("items");
@@ -239,12 +236,12 @@ struct SchemaValidator::Walker {
       return;
     }
     double x = v.template get<double>();
-    if (auto min = schema.find("minimum"); min != schema.end() && min->is_number() &&
-                                           x < min->get<double>()) {
+    if (auto min = schema.find("minimum");
+        min != schema.end() && min->is_number() && x < min->get<double>()) {
       fail(path, fmt::format("{} is less than the minimum {}", v.dump(), min->dump()));
     }
-    if (auto max = schema.find("maximum"); max != schema.end() && max->is_number() &&
-                                           x > max->get<double>()) {
+    if (auto max = schema.find("maximum");
+        max != schema.end() && max->is_number() && x > max->get<double>()) {
       fail(path, fmt::format("{} is greater than the maximum {}", v.dump(), max->dump()));
     }
   }
@@ -439,8 +436,8 @@ std::vector<SchemaError> SchemaValidator::validate_document_impl(
   std::string ref = main_ref_;
   if (doc.is_object() && doc.contains("kind")) {
     const auto& kind = doc["kind"];
-    auto it = kind.is_string() ? kind_refs_.find(kind.template get<std::string>())
-                               : kind_refs_.end();
+    auto it =
+        kind.is_string() ? kind_refs_.find(kind.template get<std::string>()) : kind_refs_.end();
     if (it == kind_refs_.end()) {
       errors.push_back({"/kind", "unknown document kind " + kind.dump() +
                                      " (not supported by this Talos version)"});

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <set>
 #include <string_view>
 
@@ -33,8 +34,8 @@ util::Error parse_failure(const std::string& what) {
 
 // hashicorp/go-multierror's layout, which Talos's validation errors use.
 util::Error validation_failure(const std::vector<std::string>& errs) {
-  std::string text = fmt::format("{} error{} occurred:\n", errs.size(),
-                                 errs.size() == 1 ? "" : "s");
+  std::string text =
+      fmt::format("{} error{} occurred:\n", errs.size(), errs.size() == 1 ? "" : "s");
   for (const std::string& e : errs) {
     text += "\t* " + e + "\n";
   }
@@ -74,14 +75,15 @@ util::Result<Documents> split_documents(const std::vector<util::Tree>& trees, in
       return parse_failure("missing kind");
     }
     if (api_version != "v1alpha1") {
-      return parse_failure(fmt::format("document {} has unsupported apiVersion \"{}\"", doc.kind,
-                                       api_version));
+      return parse_failure(
+          fmt::format("document {} has unsupported apiVersion \"{}\"", doc.kind, api_version));
     }
     const std::string key = api_version + "/" + doc.kind + "/" + doc.name;
     if (!seen.insert(key).second) {
-      return parse_failure(fmt::format("duplicate document: apiVersion={} kind={} name={} is not "
-                                       "allowed",
-                                       api_version, doc.kind, doc.name));
+      return parse_failure(
+          fmt::format("duplicate document: apiVersion={} kind={} name={} is not "
+                      "allowed",
+                      api_version, doc.kind, doc.name));
     }
     docs.others.push_back(std::move(doc));
   }
@@ -94,16 +96,16 @@ util::Tree strip_schema_allowances(util::Tree doc, int minor) {
   if (auto machine = doc.find("machine"); machine != doc.end() && machine->is_object()) {
     machine->erase("disks");
     machine->erase("systemDiskEncryption");
-    if (auto install = machine->find("install"); install != machine->end() &&
-                                                 install->is_object()) {
+    if (auto install = machine->find("install");
+        install != machine->end() && install->is_object()) {
       install->erase("extensions");
       install->erase("bootloader");
       if (minor >= 12) {
         install->erase("extraKernelArgs");
       }
     }
-    if (util::Tree* ifaces = const_cast<util::Tree*>(
-            config_doc::find(*machine, {"network", "interfaces"}));
+    if (util::Tree* ifaces =
+            const_cast<util::Tree*>(config_doc::find(*machine, {"network", "interfaces"}));
         ifaces != nullptr && ifaces->is_array()) {
       for (auto& iface : *ifaces) {
         if (!iface.is_object()) {
@@ -135,8 +137,9 @@ std::string where(const std::string& kind, const SchemaError& e) {
 }
 
 bool under(const std::string& path, const std::string& prefix) {
-  return path == prefix || (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
-                            path[prefix.size()] == '/');
+  return path == prefix ||
+         (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+          path[prefix.size()] == '/');
 }
 
 // From v1.12 the published schemas hide v1alpha1 fields that were deprecated in favour of
@@ -198,9 +201,10 @@ util::Result<void> check_schema(const Documents& docs, const AcceptOptions& opti
     }
     const util::Tree* persist = config_doc::find(*docs.v1alpha1, {"persist"});
     if (persist != nullptr && !persist->is_null() && !persist->is_boolean()) {
-      found.emplace_back("", SchemaError{"/persist", "expected boolean, but got " +
-                                                         std::string(persist->type_name()),
-                                         SchemaErrorKind::WrongType});
+      found.emplace_back(
+          "",
+          SchemaError{"/persist", "expected boolean, but got " + std::string(persist->type_name()),
+                      SchemaErrorKind::WrongType});
     }
   }
   for (const Document& d : docs.others) {
@@ -234,8 +238,8 @@ util::Result<void> check_schema(const Documents& docs, const AcceptOptions& opti
     }
   }
   if (!unknown.empty()) {
-    return parse_failure(fmt::format("unknown keys found during decoding: {}",
-                                     fmt::join(unknown, "; ")));
+    return parse_failure(
+        fmt::format("unknown keys found during decoding: {}", fmt::join(unknown, "; ")));
   }
   if (!wrong_type.empty()) {
     return parse_failure(fmt::format("yaml: unmarshal errors: {}", fmt::join(wrong_type, "; ")));

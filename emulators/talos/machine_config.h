@@ -26,7 +26,7 @@ struct AcceptOptions {
 
 struct MachineConfig {
   std::string raw_yaml;
-  std::string type;  // "controlplane" | "worker"
+  std::string type;      // "controlplane" | "worker"
   std::string hostname;  // machine.network.hostname or a HostnameConfig doc (may be empty)
   std::vector<std::string> addresses;  // static CIDRs (interfaces[].addresses, LinkConfig …)
   std::string cluster_name, cluster_id, cluster_secret, control_plane_endpoint;
@@ -39,7 +39,7 @@ struct MachineConfig {
   std::vector<std::pair<std::string, std::string>> inline_manifests;  // name, contents
   std::vector<std::string> cert_sans;
   bool rbac = true;
-  std::string vip;  // Layer2VIPConfig name or interfaces[].vip.ip
+  std::string vip;                    // Layer2VIPConfig name or interfaces[].vip.ip
   std::vector<std::string> warnings;  // deprecations, for ApplyConfigurationResponse.warnings
   util::Tree v1alpha1;                // the main document as decoded (null when absent)
   std::vector<std::string> kinds;     // kinds of the other documents, in order

@@ -91,8 +91,8 @@ void extract_cluster(const Documents& docs, const util::Tree& m, MachineConfig& 
                                       "KubeClusterConfig", {"endpoint"});
   out.cluster_id =
       either(string_at(m, {"cluster", "id"}), docs, "DiscoveryIdentityConfig", {"clusterID"});
-  out.cluster_secret = either(string_at(m, {"cluster", "secret"}), docs,
-                              "DiscoveryIdentityConfig", {"clusterSecret"});
+  out.cluster_secret = either(string_at(m, {"cluster", "secret"}), docs, "DiscoveryIdentityConfig",
+                              {"clusterSecret"});
   out.k8s_ca_crt_pem = decode_base64(string_at(m, {"cluster", "ca", "crt"}));
   out.k8s_ca_key_pem = decode_base64(string_at(m, {"cluster", "ca", "key"}));
   if (out.k8s_ca_crt_pem.empty()) {
@@ -102,9 +102,9 @@ void extract_cluster(const Documents& docs, const util::Tree& m, MachineConfig& 
   out.cni_name = string_at(m, {"cluster", "network", "cni", "name"});
   if (out.cni_name.empty() && docs.talos_minor >= 14) {
     // v1.14 states the CNI by documents: flannel's own, or external/inline manifests, or none.
-    out.cni_name = docs.first("KubeFlannelCNIConfig") != nullptr ? "flannel"
+    out.cni_name = docs.first("KubeFlannelCNIConfig") != nullptr         ? "flannel"
                    : docs.first("KubeExternalManifestConfig") != nullptr ? "custom"
-                                                                          : "none";
+                                                                         : "none";
   }
   if (out.cni_name.empty()) {
     out.cni_name = "flannel";
@@ -178,9 +178,8 @@ void extract_config_facts(const Documents& docs, MachineConfig& out) {
   }
   const util::Tree* rbac = find(m, {"machine", "features", "rbac"});
   out.rbac = rbac == nullptr || !rbac->is_boolean() || rbac->get<bool>();
-  out.kubernetes_version =
-      image_tag(either(string_at(m, {"machine", "kubelet", "image"}), docs, "KubeletConfig",
-                       {"image"}));
+  out.kubernetes_version = image_tag(
+      either(string_at(m, {"machine", "kubelet", "image"}), docs, "KubeletConfig", {"image"}));
   extract_network(docs, out);
   extract_cluster(docs, m, out);
   extract_install(docs, m, out);

@@ -40,7 +40,8 @@ std::optional<KubernetesWindow> kubernetes_window(int talos_minor) {
 }
 
 bool is_url(const std::string& s) {
-  static const std::regex kUrl(R"(^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?(/\S*)?$)");
+  static const std::regex kUrl(
+      R"(^https?://(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(:[0-9]{1,5})?(/\S*)?$)");
   return std::regex_match(s, kUrl);
 }
 
@@ -110,13 +111,13 @@ void check_secrets_for_role(const Documents& docs, std::vector<std::string>& err
       errs.push_back("machine.ca.key must not be set on worker nodes: remove the OS CA key");
     }
     if (has_text(m, {"cluster", "ca", "key"})) {
-      errs.push_back("cluster.ca.key must not be set on worker nodes: remove the Kubernetes CA key");
+      errs.push_back(
+          "cluster.ca.key must not be set on worker nodes: remove the Kubernetes CA key");
     }
     if (has_text(m, {"cluster", "etcd", "ca", "key"})) {
       errs.push_back("cluster.etcd must not be set on worker nodes (it carries the etcd CA key)");
     }
-    if (!has_text(m, {"machine", "ca", "crt"}) &&
-        array_at(m, {"machine", "acceptedCAs"}).empty()) {
+    if (!has_text(m, {"machine", "ca", "crt"}) && array_at(m, {"machine", "acceptedCAs"}).empty()) {
       errs.push_back("machine.ca.crt (or machine.acceptedCAs) is required on worker nodes");
     }
   }
@@ -137,8 +138,8 @@ void check_cluster(const Documents& docs, std::vector<std::string>& errs) {
     dns_domain = string_at(d->body, {"dnsDomain"});
   }
   if (!dns_domain.empty() && !is_dns_name(dns_domain)) {
-    errs.push_back(fmt::format("cluster.network.dnsDomain \"{}\" is not a valid DNS name",
-                               dns_domain));
+    errs.push_back(
+        fmt::format("cluster.network.dnsDomain \"{}\" is not a valid DNS name", dns_domain));
   }
   if (const util::Tree* cni = find(m, {"cluster", "network", "cni"}); cni != nullptr) {
     const std::string name = string_at(*cni, {"name"});
@@ -157,9 +158,10 @@ void check_cluster(const Documents& docs, std::vector<std::string>& errs) {
     if (name.empty()) {
       errs.push_back("cluster.inlineManifests: inline manifest name can't be empty");
     } else if (!seen.insert(name).second) {
-      errs.push_back(fmt::format("cluster.inlineManifests: inline manifest name \"{}\" is "
-                                 "duplicate, names must be unique",
-                                 name));
+      errs.push_back(
+          fmt::format("cluster.inlineManifests: inline manifest name \"{}\" is "
+                      "duplicate, names must be unique",
+                      name));
     }
   }
   const util::Tree* discovery = find(m, {"cluster", "discovery", "enabled"});
@@ -177,8 +179,9 @@ void check_features(const Documents& docs, std::vector<std::string>& errs) {
     return;
   }
   if (string_at(m, {"machine", "type"}) != "controlplane") {
-    errs.push_back("machine.features.kubernetesTalosAPIAccess is only allowed on control plane "
-                   "nodes");
+    errs.push_back(
+        "machine.features.kubernetesTalosAPIAccess is only allowed on control plane "
+        "nodes");
   }
   const util::Tree* rbac = find(m, {"machine", "features", "rbac"});
   if (rbac != nullptr && rbac->is_boolean() && !rbac->get<bool>()) {
@@ -204,8 +207,8 @@ void check_interfaces(const Documents& docs, std::vector<std::string>& errs) {
     size_t r = 0;
     for (const auto& route : array_at(iface, {"routes"})) {
       if (!has_text(route, {"network"}) && !has_text(route, {"gateway"})) {
-        errs.push_back(fmt::format("{}.routes[{}]: a route needs a network or a gateway", where,
-                                   r));
+        errs.push_back(
+            fmt::format("{}.routes[{}]: a route needs a network or a gateway", where, r));
       }
       ++r;
     }
@@ -213,8 +216,7 @@ void check_interfaces(const Documents& docs, std::vector<std::string>& errs) {
 }
 
 void check_kubernetes_version(const Documents& docs, const AcceptOptions& options,
-                              std::vector<std::string>& errs,
-                              std::vector<std::string>& warnings) {
+                              std::vector<std::string>& errs, std::vector<std::string>& warnings) {
   std::string image = string_at(*docs.v1alpha1, {"machine", "kubelet", "image"});
   auto window = kubernetes_window(docs.talos_minor);
   static const std::regex kTag(R"(:v?1\.([0-9]+)\.[0-9]+[^:/]*(@.*)?$)");

@@ -70,7 +70,6 @@ const json kSchema = json::parse(R"({
   "oneOf": [{"$ref": "#/$defs/b.KmsgLogV1Alpha1"}, {"$ref": "#/$defs/a.MainConfig"}]
 })");
 
-
 TEST(JsonSchema, AcceptsAValidMainDocument) {
   auto v = make(kSchema);
   json doc = {{"version", "v1alpha1"},
@@ -86,8 +85,8 @@ TEST(JsonSchema, AcceptsAValidMainDocument) {
 
 TEST(JsonSchema, ReportsUnknownKeysWithTheirPointer) {
   auto v = make(kSchema);
-  auto errors = v->validate_document(json{{"version", "v1alpha1"}, {"bogus", 1},
-                                          {"items", {{{"name", "x"}, {"oops~/", 1}}}}});
+  auto errors = v->validate_document(
+      json{{"version", "v1alpha1"}, {"bogus", 1}, {"items", {{{"name", "x"}, {"oops~/", 1}}}}});
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].path, "/bogus");
   EXPECT_EQ(errors[0].kind, SchemaErrorKind::UnknownKey);
@@ -123,8 +122,8 @@ TEST(JsonSchema, ChecksEnumPatternRequiredRangeMinItemsAndAdditionalSchema) {
 TEST(JsonSchema, OneOfNeedsExactlyOneMatch) {
   auto v = make(kSchema);
   EXPECT_TRUE(v->validate_document(json{{"value", "text"}}).empty());
-  auto errors = v->validate_document(json{{"value", json::array()}},
-                                     ValidateOptions{.yaml_scalars = false});
+  auto errors =
+      v->validate_document(json{{"value", json::array()}}, ValidateOptions{.yaml_scalars = false});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].path, "/value");
 }
@@ -155,8 +154,8 @@ TEST(JsonSchema, YamlScalarsDecodeIntoStringsAndNullIsZeroValue) {
 
 TEST(JsonSchema, LoadsAndCachesThePublishedTalosSchemas) {
   for (const char* minor : {"v1.9", "v1.10", "v1.11", "v1.12", "v1.13", "v1.14"}) {
-    std::string path = testing_paths::shared(std::string("reference/talos/") + minor +
-                                             "/config.schema.json");
+    std::string path =
+        testing_paths::shared(std::string("reference/talos/") + minor + "/config.schema.json");
     auto first = SchemaValidator::load(path);
     ASSERT_TRUE(first.ok()) << minor;
     auto second = SchemaValidator::load(path);
@@ -164,8 +163,8 @@ TEST(JsonSchema, LoadsAndCachesThePublishedTalosSchemas) {
     EXPECT_EQ(first->get(), second->get()) << "schema must be loaded once";
     EXPECT_TRUE((*first)->knows_kind("KmsgLogConfig")) << minor;
   }
-  auto v111 = *SchemaValidator::load(
-      testing_paths::shared("reference/talos/v1.11/config.schema.json"));
+  auto v111 =
+      *SchemaValidator::load(testing_paths::shared("reference/talos/v1.11/config.schema.json"));
   EXPECT_TRUE(v111->knows_kind("ZswapConfig"));
   EXPECT_FALSE(v111->knows_kind("HostnameConfig"));
   auto errors = v111->validate_document(

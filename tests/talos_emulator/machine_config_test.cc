@@ -25,7 +25,9 @@ std::string read(const fs::path& path) {
   return ss.str();
 }
 
-std::string schema_dir() { return testing_paths::shared("reference/talos"); }
+std::string schema_dir() {
+  return testing_paths::shared("reference/talos");
+}
 
 AcceptOptions options_for(const std::string& talos_version) {
   AcceptOptions o;
@@ -36,7 +38,7 @@ AcceptOptions options_for(const std::string& talos_version) {
 
 // Newest patch of each minor (talos.md §0).
 const std::vector<std::pair<std::string, std::string>> kReleases = {
-    {"v1.9", "v1.9.6"},   {"v1.10", "v1.10.9"},  {"v1.11", "v1.11.6"},
+    {"v1.9", "v1.9.6"},    {"v1.10", "v1.10.9"}, {"v1.11", "v1.11.6"},
     {"v1.12", "v1.12.11"}, {"v1.13", "v1.13.9"}, {"v1.14", "v1.14.0-rc.1"}};
 
 std::string golden(const std::string& minor, const std::string& name) {
@@ -62,8 +64,12 @@ std::string rejection(const std::string& yaml, const AcceptOptions& options) {
   return result.error().message;
 }
 
-std::string v111_controlplane() { return golden("v1.11", "overrides-controlplane.yaml"); }
-std::string v111_worker() { return golden("v1.11", "overrides-worker.yaml"); }
+std::string v111_controlplane() {
+  return golden("v1.11", "overrides-controlplane.yaml");
+}
+std::string v111_worker() {
+  return golden("v1.11", "overrides-worker.yaml");
+}
 
 TEST(MachineConfigAccept, AcceptsEveryGoldenConfigOfItsRelease) {
   int checked = 0;
@@ -104,7 +110,8 @@ TEST(MachineConfigAccept, RejectsMissingInstallDiskInMetalMode) {
 }
 
 TEST(MachineConfigAccept, RejectsUnknownKeysAsParseFailure) {
-  std::string yaml = edit(v111_controlplane(), "    certSANs:\n", "    bogusKey: 1\n    certSANs:\n");
+  std::string yaml =
+      edit(v111_controlplane(), "    certSANs:\n", "    bogusKey: 1\n    certSANs:\n");
   std::string message = rejection(yaml, options_for("v1.11.6"));
   EXPECT_EQ(message.rfind("failed to parse config: unknown keys found during decoding", 0), 0u)
       << message;
@@ -152,7 +159,8 @@ TEST(MachineConfigAccept, RejectsEmptyConfigEvenInMaintenance) {
 }
 
 TEST(MachineConfigAccept, RejectsBrokenYaml) {
-  std::string message = rejection("version: v1alpha1\nmachine: [unclosed\n", options_for("v1.11.6"));
+  std::string message =
+      rejection("version: v1alpha1\nmachine: [unclosed\n", options_for("v1.11.6"));
   EXPECT_EQ(message.rfind("failed to parse config: ", 0), 0u) << message;
   EXPECT_EQ(rejection("- just\n- a list\n", options_for("v1.11.6")).rfind("failed to parse", 0),
             0u);
@@ -166,9 +174,9 @@ TEST(MachineConfigAccept, RejectsWorkerCarryingOsCaKey) {
 }
 
 TEST(MachineConfigAccept, RejectsControlPlaneWithoutOsCaKey) {
-  std::string yaml = std::regex_replace(v111_controlplane(), std::regex("\n        key: \\S+"),
-                                        "\n        key: \"\"",
-                                        std::regex_constants::format_first_only);
+  std::string yaml =
+      std::regex_replace(v111_controlplane(), std::regex("\n        key: \\S+"),
+                         "\n        key: \"\"", std::regex_constants::format_first_only);
   std::string message = rejection(yaml, options_for("v1.11.6"));
   EXPECT_NE(message.find("machine.ca.crt and machine.ca.key are required on control plane"),
             std::string::npos)
@@ -180,13 +188,14 @@ TEST(MachineConfigAccept, RejectsDuplicateInlineManifestName) {
                           "    clusterName: base\n    inlineManifests:\n"
                           "        - name: cilium\n          contents: a\n"
                           "        - name: cilium\n          contents: b\n");
-  EXPECT_NE(rejection(yaml, options_for("v1.11.6"))
-                .find("inline manifest name \"cilium\" is duplicate"),
-            std::string::npos);
+  EXPECT_NE(
+      rejection(yaml, options_for("v1.11.6")).find("inline manifest name \"cilium\" is duplicate"),
+      std::string::npos);
 }
 
 TEST(MachineConfigAccept, RejectsUnknownCniName) {
-  std::string yaml = edit(v111_controlplane(), "            name: custom", "            name: calico");
+  std::string yaml =
+      edit(v111_controlplane(), "            name: custom", "            name: calico");
   std::string message = rejection(yaml, options_for("v1.11.6"));
   EXPECT_EQ(message.rfind("configuration validation failed: ", 0), 0u) << message;
   EXPECT_NE(message.find("calico"), std::string::npos) << message;
@@ -211,12 +220,15 @@ TEST(MachineConfigAccept, RejectsConfigWithoutV1Alpha1UnlessMaintenance) {
 }
 
 TEST(MachineConfigAccept, RejectsKindsNewerThanTheNodeRelease) {
-  std::string yaml = v111_controlplane() + "---\napiVersion: v1alpha1\nkind: HostnameConfig\n"
-                                           "hostname: cp-1\n";
-  EXPECT_NE(rejection(yaml, options_for("v1.11.6")).find("unknown document kind \"HostnameConfig\""),
-            std::string::npos);
-  std::string v112 = edit(golden("v1.12", "overrides-controlplane.yaml"),
-                         "kind: HostnameConfig\nauto: stable", "kind: HostnameConfig\nhostname: cp-1");
+  std::string yaml = v111_controlplane() +
+                     "---\napiVersion: v1alpha1\nkind: HostnameConfig\n"
+                     "hostname: cp-1\n";
+  EXPECT_NE(
+      rejection(yaml, options_for("v1.11.6")).find("unknown document kind \"HostnameConfig\""),
+      std::string::npos);
+  std::string v112 =
+      edit(golden("v1.12", "overrides-controlplane.yaml"), "kind: HostnameConfig\nauto: stable",
+           "kind: HostnameConfig\nhostname: cp-1");
   auto accepted = accept_machine_config(v112, options_for("v1.12.11"));
   ASSERT_TRUE(accepted.ok()) << accepted.error().message;
   EXPECT_EQ(accepted->hostname, "cp-1");
@@ -298,12 +310,12 @@ TEST(MachineConfigAccept, ExtractsFactsFromNetworkDocumentsOfV112) {
   EXPECT_EQ(config->addresses, std::vector<std::string>{"127.10.0.21/24"});
   EXPECT_EQ(config->vip, "127.10.0.10");
   EXPECT_EQ(config->kinds, (std::vector<std::string>{"RegistryMirrorConfig", "HostnameConfig",
-                                                      "LinkConfig", "Layer2VIPConfig"}));
+                                                     "LinkConfig", "Layer2VIPConfig"}));
 }
 
 TEST(MachineConfigAccept, ExtractsFactsFromV114Documents) {
-  auto config =
-      accept_machine_config(golden("v1.14", "overrides-controlplane.yaml"), options_for("v1.14.0-rc.1"));
+  auto config = accept_machine_config(golden("v1.14", "overrides-controlplane.yaml"),
+                                      options_for("v1.14.0-rc.1"));
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->type, "controlplane");
   EXPECT_EQ(config->cluster_name, "base");
@@ -321,7 +333,8 @@ TEST(MachineConfigAccept, KubernetesWindowIsEnforcedWhenAsked) {
   EXPECT_NE(rejection(v111_controlplane(), strict)
                 .find("Kubernetes 1.28 (from machine.kubelet.image) is outside"),
             std::string::npos);
-  std::string current = std::regex_replace(v111_controlplane(), std::regex(":v1\\.28\\.0"), ":v1.34.1");
+  std::string current =
+      std::regex_replace(v111_controlplane(), std::regex(":v1\\.28\\.0"), ":v1.34.1");
   EXPECT_TRUE(accept_machine_config(current, strict).ok());
 }
 
@@ -335,11 +348,10 @@ TEST(MachineConfigReboot, LiveChangesNeedNoReboot) {
   MachineConfig old_config = accepted(v111_controlplane());
   EXPECT_FALSE(change_needs_reboot(old_config, old_config));
   EXPECT_TRUE(changed_paths(old_config, old_config).empty());
-  MachineConfig kubelet = accepted(
-      std::regex_replace(v111_controlplane(), std::regex("kubelet:v1\\.28\\.0"), "kubelet:v1.29.0"));
+  MachineConfig kubelet = accepted(std::regex_replace(
+      v111_controlplane(), std::regex("kubelet:v1\\.28\\.0"), "kubelet:v1.29.0"));
   EXPECT_FALSE(change_needs_reboot(old_config, kubelet));
-  EXPECT_EQ(changed_paths(old_config, kubelet),
-            std::vector<std::string>{"/machine/kubelet/image"});
+  EXPECT_EQ(changed_paths(old_config, kubelet), std::vector<std::string>{"/machine/kubelet/image"});
   MachineConfig kubeprism = accepted(edit(v111_controlplane(), "port: 7445", "port: 7446"));
   EXPECT_FALSE(change_needs_reboot(old_config, kubeprism));
   MachineConfig extra_doc = accepted(v111_controlplane() +
@@ -353,8 +365,8 @@ TEST(MachineConfigReboot, OtherChangesNeedReboot) {
   MachineConfig token = accepted(edit(v111_controlplane(), "token: d8cwfa.eyvpi0xwxyarbfid",
                                       "token: aaaaaa.bbbbbbbbbbbbbbbb"));
   EXPECT_TRUE(change_needs_reboot(old_config, token));
-  MachineConfig stable = accepted(edit(v111_controlplane(), "stableHostname: true",
-                                       "stableHostname: false"));
+  MachineConfig stable =
+      accepted(edit(v111_controlplane(), "stableHostname: true", "stableHostname: false"));
   EXPECT_TRUE(change_needs_reboot(old_config, stable));
   EXPECT_EQ(changed_paths(old_config, stable),
             std::vector<std::string>{"/machine/features/stableHostname"});
@@ -366,7 +378,9 @@ struct GeneratedCase {
   const char* next_talos;  // the release an upgrade lands on: it must accept the same config
 };
 
-void PrintTo(const GeneratedCase& c, std::ostream* os) { *os << c.talos; }
+void PrintTo(const GeneratedCase& c, std::ostream* os) {
+  *os << c.talos;
+}
 
 class GeneratedByTalforge : public ::testing::TestWithParam<GeneratedCase> {};
 
@@ -375,8 +389,8 @@ class GeneratedByTalforge : public ::testing::TestWithParam<GeneratedCase> {};
 // Kubernetes window).
 TEST_P(GeneratedByTalforge, EveryNodeConfigIsAccepted) {
   const GeneratedCase c = GetParam();
-  const std::string dir = ::testing::TempDir() + "/h2-genconfig-" + std::to_string(::getpid()) +
-                          "-" + c.talos;
+  const std::string dir =
+      ::testing::TempDir() + "/h2-genconfig-" + std::to_string(::getpid()) + "-" + c.talos;
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::string text = read(testing_paths::source("examples/homelab.yaml"));
@@ -403,8 +417,8 @@ TEST_P(GeneratedByTalforge, EveryNodeConfigIsAccepted) {
     auto config = accept_machine_config(yaml, options);
     ASSERT_TRUE(config.ok()) << entry.path() << ": " << config.error().message;
     auto after_upgrade = accept_machine_config(yaml, options_for(c.next_talos));
-    EXPECT_TRUE(after_upgrade.ok()) << c.next_talos << " " << entry.path() << ": "
-                                    << after_upgrade.error().message;
+    EXPECT_TRUE(after_upgrade.ok())
+        << c.next_talos << " " << entry.path() << ": " << after_upgrade.error().message;
     EXPECT_EQ(config->cluster_name, "homelab");
     EXPECT_EQ(config->kubernetes_version, std::string("v") + c.kubernetes);
     EXPECT_FALSE(config->hostname.empty()) << entry.path();
