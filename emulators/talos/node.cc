@@ -209,9 +209,12 @@ void Node::boot_finished(uint64_t epoch) {
       running_version_ = spec_.talos_version;
       running_schematic_ = spec_.schematic_id;
     }
-    if (disk_.installed && !disk_.config_yaml.empty()) {
-      AcceptOptions options{running_version_, emulator_.options().schema_dir, false,
-                            platform_mode(spec_.platform)};
+    if (disk_.installed && !disk_.config_yaml.empty() && disk_config_ &&
+        disk_config_->raw_yaml == disk_.config_yaml) {
+      config_ = disk_config_;
+      configured = true;
+    } else if (disk_.installed && !disk_.config_yaml.empty()) {
+      AcceptOptions options{running_version_, "", false, platform_mode(spec_.platform)};
       auto accepted = accept_machine_config(disk_.config_yaml, options);
       if (accepted.ok()) {
         config_ = std::make_shared<const MachineConfig>(std::move(*accepted));
@@ -425,6 +428,12 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
     const bool parse = message.rfind("failed to parse config", 0) == 0;
     return error(parse ? grpc::StatusCode::UNKNOWN : grpc::StatusCode::INVALID_ARGUMENT, message);
   }
+  if (accepted->type != "controlplane" && accepted->type != "worker") {
+    // Protobuf reads a wrongly typed `data` field as absent: an empty config lands here too.
+    return error(grpc::StatusCode::INVALID_ARGUMENT,
+                 "configuration validation failed: machine.type must be controlplane or worker "
+                 "(the config has no v1alpha1 document the emulator can run)");
+  }
   auto config = std::make_shared<const MachineConfig>(std::move(*accepted));
   ApplyOutcome outcome;
   outcome.warnings = config->warnings;
@@ -486,7 +495,10 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
   }
   {
     std::lock_guard lock(mu_);
-    if (resolved != Mode::TRY) disk_.config_yaml = yaml;
+    if (resolved != Mode::TRY) {
+      disk_.config_yaml = config->raw_yaml;
+      disk_config_ = config;
+    }
     if (resolved == Mode::NO_REBOOT || resolved == Mode::TRY) config_ = config;
   }
   if (resolved == Mode::REBOOT) {
@@ -513,6 +525,7 @@ void Node::install_finished(uint64_t epoch) {
     disk_.active = 0;
     disk_.boot_once = -1;
     disk_.config_yaml = pending_install_config_->raw_yaml;
+    disk_config_ = pending_install_config_;
     pending_install_config_.reset();
     phase_event_locked("install", false);
     phase_event_locked("kexec", true);
@@ -691,6 +704,7 @@ RpcResult<std::string> Node::reset(const machine::ResetRequest& request) {
     }
     if (wipe_all) disk_ = DiskState{};
     if (wipe_state) disk_.config_yaml.clear();
+    if (wipe_all || wipe_state) disk_config_.reset();
     if (wipe_all || wipe_state) config_.reset();
     emit_status_locked();
     pending_upgrade_image_ = request.reboot() ? "reboot" : "";

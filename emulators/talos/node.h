@@ -153,6 +153,9 @@ class Node : public std::enable_shared_from_this<Node> {
   std::string running_version_, running_schematic_;
   std::shared_ptr<const MachineConfig> config_;  // active (applied or loaded at boot)
   std::shared_ptr<const MachineConfig> pending_install_config_;
+  // disk_.config_yaml as accepted when it was written: a stored config is not re-validated by
+  // the next version's schema after an upgrade (real nodes load it as is).
+  std::shared_ptr<const MachineConfig> disk_config_;
   std::shared_ptr<ClusterState> cluster_;
   std::vector<ServiceRecord> services_;
   std::deque<machine::Event> events_;

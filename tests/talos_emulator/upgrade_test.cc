@@ -1,0 +1,89 @@
+// Criterion 4: an upgrade boots the new version; an upgrade whose image is marked bad comes back
+// on the old version (A/B fallback), and the client sees that.
+#include <gtest/gtest.h>
+
+#include "machine/machine.grpc.pb.h"
+#include "talos_emulator/cluster_support.h"
+
+namespace talos_emu_test {
+namespace {
+
+grpc::Status upgrade(const GeneratedCluster& cluster, const std::string& address,
+                     const std::string& image) {
+  auto stub = machine::MachineService::NewStub(secure_channel(address, cluster.admin));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  machine::UpgradeRequest request;
+  request.set_image(image);
+  machine::UpgradeResponse response;
+  auto status = stub->Upgrade(&ctx, request, &response);
+  if (status.ok()) {
+    EXPECT_EQ(response.messages_size(), 1);
+    EXPECT_EQ(response.messages(0).ack(), "Upgrade request received");
+  }
+  return status;
+}
+
+std::string version_of(const std::unique_ptr<talos::Api>& api) {
+  auto v = api->version();
+  return v.ok() ? v->tag : "";
+}
+
+TEST(Upgrade, NewVersionBootsAndBadImageFallsBack) {
+  talos_emu::Emulator emulator(fast_options());
+  GeneratedCluster cluster = generate_cluster(43, 1, 0);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  bring_up_cluster(emulator, cluster);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const std::string address = cluster.nodes.front().address;
+  auto api = secure_client(address, cluster.admin);
+  ASSERT_EQ(version_of(api), "v1.11.6");
+
+  ASSERT_TRUE(upgrade(cluster, address, "ghcr.io/siderolabs/installer:v1.12.0").ok());
+  ASSERT_TRUE(wait_until([&] {
+    return version_of(api) == "v1.12.0" && node_ready(emulator, address);
+  })) << describe(emulator, address);
+  auto s = emulator.find_node(address)->snapshot();
+  EXPECT_EQ(s.disk.slots[s.disk.active].version, "v1.12.0");
+  EXPECT_EQ(s.disk.slots[1 - s.disk.active].version, "v1.11.6");
+
+  talos_emu::Faults faults;
+  faults.upgrade_boots_bad = true;
+  emulator.find_node(address)->set_faults(faults);
+  ASSERT_TRUE(upgrade(cluster, address, "ghcr.io/siderolabs/installer:v1.12.1").ok());
+  ASSERT_TRUE(wait_until([&] { return emulator.counters().values().upgrade_fallbacks == 1; }));
+  ASSERT_TRUE(wait_until([&] { return node_ready(emulator, address); }))
+      << describe(emulator, address);
+  EXPECT_EQ(version_of(api), "v1.12.0");
+
+  auto bad = upgrade(cluster, address, "not an image");
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(emulator.counters().values().upgrades, 2);
+}
+
+TEST(Upgrade, RollbackReturnsToThePreviousSlot) {
+  talos_emu::Emulator emulator(fast_options());
+  GeneratedCluster cluster = generate_cluster(44, 1, 0);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  bring_up_cluster(emulator, cluster);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const std::string address = cluster.nodes.front().address;
+  auto api = secure_client(address, cluster.admin);
+  auto stub = machine::MachineService::NewStub(secure_channel(address, cluster.admin));
+  {
+    grpc::ClientContext ctx;
+    machine::RollbackResponse response;
+    auto status = stub->Rollback(&ctx, machine::RollbackRequest{}, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);  // no previous slot
+  }
+  ASSERT_TRUE(upgrade(cluster, address, "ghcr.io/siderolabs/installer:v1.12.0").ok());
+  ASSERT_TRUE(wait_until([&] { return version_of(api) == "v1.12.0" && node_ready(emulator, address); }));
+  grpc::ClientContext ctx;
+  machine::RollbackResponse response;
+  ASSERT_TRUE(stub->Rollback(&ctx, machine::RollbackRequest{}, &response).ok());
+  ASSERT_TRUE(wait_until([&] { return version_of(api) == "v1.11.6" && node_ready(emulator, address); }))
+      << describe(emulator, address);
+}
+
+}  // namespace
+}  // namespace talos_emu_test
