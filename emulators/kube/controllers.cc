@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "kube/state_impl.h"
+#include "emulators/kube/state_impl.h"
 
 namespace kube_emu {
 namespace {

@@ -1,5 +1,5 @@
 // Discovery documents built from one resource catalogue, so every form agrees.
-#include "kube/discovery.h"
+#include "emulators/kube/discovery.h"
 
 #include <algorithm>
 #include <set>

@@ -1,5 +1,5 @@
 // KubeApiServer: cpp-httplib's SSLServer in front of the router, plus watch streaming.
-#include "kube/kube_api_server.h"
+#include "emulators/kube/kube_api_server.h"
 
 #include <atomic>
 #include <csignal>
@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "kube/router.h"
-#include "kube/tls_context.h"
+#include "emulators/kube/router.h"
+#include "emulators/kube/tls_context.h"
 
 namespace kube_emu {
 namespace {

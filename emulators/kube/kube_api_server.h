@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "kube/kube_state.h"
+#include "emulators/kube/kube_state.h"
 #include "util/result.h"
 
 namespace kube_emu {

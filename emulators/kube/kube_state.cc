@@ -1,13 +1,13 @@
 // KubeState: the object store (resourceVersions, watch events) and its public operations.
-#include "kube/kube_state.h"
+#include "emulators/kube/kube_state.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "kube/discovery.h"
-#include "kube/state_impl.h"
-#include "kube/time_format.h"
+#include "emulators/kube/discovery.h"
+#include "emulators/kube/state_impl.h"
+#include "emulators/kube/time_format.h"
 
 namespace kube_emu {
 namespace {

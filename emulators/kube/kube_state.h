@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kube/selector.h"
+#include "emulators/kube/selector.h"
 #include "util/result.h"
 
 namespace kube_emu {

@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "kube/kube_api_server.h"
-#include "kube/kube_state.h"
+#include "emulators/kube/kube_api_server.h"
+#include "emulators/kube/kube_state.h"
 #include "util/file.h"
 
 namespace {

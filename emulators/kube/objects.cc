@@ -1,5 +1,5 @@
 // Seeded object shapes, modelled on what a Talos 1.11 cluster with Cilium serves.
-#include "kube/objects.h"
+#include "emulators/kube/objects.h"
 
 #include <fmt/format.h>
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kube/kube_state.h"
+#include "emulators/kube/kube_state.h"
 
 namespace kube_emu {
 

@@ -1,12 +1,12 @@
 // Request routing: health and version, discovery and OpenAPI, then the resource verbs.
-#include "kube/router.h"
+#include "emulators/kube/router.h"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "kube/discovery.h"
-#include "kube/table.h"
+#include "emulators/kube/discovery.h"
+#include "emulators/kube/table.h"
 
 namespace kube_emu {
 namespace {

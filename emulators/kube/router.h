@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kube/kube_state.h"
-#include "kube/selector.h"
+#include "emulators/kube/kube_state.h"
+#include "emulators/kube/selector.h"
 
 namespace kube_emu {
 

@@ -1,5 +1,5 @@
 // Field and label selectors: comma-separated requirements `k=v`, `k==v`, `k!=v`, `k`, `!k`.
-#include "kube/selector.h"
+#include "emulators/kube/selector.h"
 
 #include <optional>
 

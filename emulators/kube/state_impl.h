@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kube/kube_state.h"
-#include "kube/objects.h"
+#include "emulators/kube/kube_state.h"
+#include "emulators/kube/objects.h"
 
 namespace kube_emu {
 

@@ -1,11 +1,11 @@
 // Column definitions and cell rendering per resource; unknown resources get Name and Age.
-#include "kube/table.h"
+#include "emulators/kube/table.h"
 
 #include <functional>
 
 #include <fmt/format.h>
 
-#include "kube/time_format.h"
+#include "emulators/kube/time_format.h"
 
 namespace kube_emu {
 namespace {

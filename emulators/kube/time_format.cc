@@ -1,5 +1,5 @@
 // RFC 3339 and human duration formatting for object timestamps and Age cells.
-#include "kube/time_format.h"
+#include "emulators/kube/time_format.h"
 
 #include <cstdio>
 #include <ctime>

@@ -1,5 +1,5 @@
 // In-memory TLS setup: the private key never touches the filesystem.
-#include "kube/tls_context.h"
+#include "emulators/kube/tls_context.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>

@@ -8,7 +8,7 @@
 
 #include <openssl/ssl.h>
 
-#include "kube/kube_api_server.h"
+#include "emulators/kube/kube_api_server.h"
 #include "util/result.h"
 
 namespace kube_emu {

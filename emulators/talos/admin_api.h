@@ -6,7 +6,7 @@
 #include <string>
 #include <thread>
 
-#include "talos/emulator.h"
+#include "emulators/talos/emulator.h"
 #include "util/result.h"
 
 namespace httplib {

@@ -1,4 +1,4 @@
-#include "talos/admin_kubeconfig.h"
+#include "emulators/talos/admin_kubeconfig.h"
 
 #include <cstring>
 #include <ctime>
@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
-#include "talos/pki.h"
+#include "emulators/talos/pki.h"
 
 namespace talos_emu {
 

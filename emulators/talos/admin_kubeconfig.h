@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "talos/machine_config.h"
+#include "emulators/talos/machine_config.h"
 #include "util/result.h"
 
 namespace talos_emu {

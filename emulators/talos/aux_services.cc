@@ -6,8 +6,8 @@
 #include "machine/lifecycle.grpc.pb.h"
 #include "security/security.grpc.pb.h"
 #include "storage/storage.grpc.pb.h"
-#include "talos/dispatch.h"
-#include "talos/services.h"
+#include "emulators/talos/dispatch.h"
+#include "emulators/talos/services.h"
 
 namespace talos_emu {
 namespace {

@@ -1,4 +1,4 @@
-#include "talos/cluster_state.h"
+#include "emulators/talos/cluster_state.h"
 
 namespace talos_emu {
 

@@ -6,8 +6,8 @@
 #include <mutex>
 #include <string>
 
-#include "kube/kube_state.h"
-#include "talos/etcd_cluster.h"
+#include "emulators/kube/kube_state.h"
+#include "emulators/talos/etcd_cluster.h"
 
 namespace talos_emu {
 

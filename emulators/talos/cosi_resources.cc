@@ -1,4 +1,4 @@
-#include "talos/cosi_resources.h"
+#include "emulators/talos/cosi_resources.h"
 
 #include <arpa/inet.h>
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "cosi/resource.pb.h"
-#include "talos/emulator.h"
-#include "talos/node.h"
+#include "emulators/talos/emulator.h"
+#include "emulators/talos/node.h"
 
 namespace talos_emu {
 

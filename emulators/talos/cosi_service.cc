@@ -4,9 +4,9 @@
 #include <regex>
 
 #include "cosi/state.grpc.pb.h"
-#include "talos/cosi_resources.h"
-#include "talos/dispatch.h"
-#include "talos/services.h"
+#include "emulators/talos/cosi_resources.h"
+#include "emulators/talos/dispatch.h"
+#include "emulators/talos/services.h"
 
 namespace talos_emu {
 namespace {

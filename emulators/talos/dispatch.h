@@ -7,8 +7,8 @@
 #include <string_view>
 
 #include "google/rpc/status.pb.h"
-#include "talos/emulator.h"
-#include "talos/rpc_support.h"
+#include "emulators/talos/emulator.h"
+#include "emulators/talos/rpc_support.h"
 
 namespace talos_emu {
 

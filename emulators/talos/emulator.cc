@@ -1,4 +1,4 @@
-#include "talos/emulator.h"
+#include "emulators/talos/emulator.h"
 
 #include <algorithm>
 

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "talos/cluster_state.h"
-#include "talos/counters.h"
-#include "talos/machine_config.h"
-#include "talos/node.h"
-#include "talos/scheduler.h"
-#include "talos/timing.h"
+#include "emulators/talos/cluster_state.h"
+#include "emulators/talos/counters.h"
+#include "emulators/talos/machine_config.h"
+#include "emulators/talos/node.h"
+#include "emulators/talos/scheduler.h"
+#include "emulators/talos/timing.h"
 #include "util/result.h"
 
 namespace talos_emu {

@@ -1,5 +1,5 @@
 // etcd model of one emulated cluster (see etcd_cluster.h).
-#include "talos/etcd_cluster.h"
+#include "emulators/talos/etcd_cluster.h"
 
 #include <algorithm>
 #include <cstring>

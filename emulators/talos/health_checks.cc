@@ -1,5 +1,5 @@
 // The talosctl health checks over a ClusterView (see health_checks.h).
-#include "talos/health_checks.h"
+#include "emulators/talos/health_checks.h"
 
 #include <algorithm>
 #include <functional>

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "talos/etcd_cluster.h"
+#include "emulators/talos/etcd_cluster.h"
 
 namespace talos_emu {
 

@@ -8,8 +8,8 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "cluster/cluster.grpc.pb.h"
-#include "talos/dispatch.h"
-#include "talos/services.h"
+#include "emulators/talos/dispatch.h"
+#include "emulators/talos/services.h"
 
 namespace talos_emu {
 namespace {

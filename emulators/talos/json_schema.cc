@@ -1,7 +1,7 @@
 // JSON Schema validator for the Talos machine-config schemas (see json_schema.h). Keywords:
 // type, properties, additionalProperties, patternProperties, required, enum, items, pattern,
 // oneOf, $ref (local "#/…"), minimum, maximum, minItems. Everything else is an annotation.
-#include "talos/json_schema.h"
+#include "emulators/talos/json_schema.h"
 
 #include <fstream>
 #include <map>

@@ -1,7 +1,7 @@
 // Machine-config acceptance as a Talos node does it (see machine_config.h): YAML stream →
 // documents by kind → strict decode against the release's JSON Schema (with the fields Talos
 // accepts but hides from its schema) → semantic rules → facts.
-#include "talos/machine_config.h"
+#include "emulators/talos/machine_config.h"
 
 #include <algorithm>
 #include <array>
@@ -11,10 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "talos/json_schema.h"
-#include "talos/machine_config_doc.h"
-#include "talos/machine_config_facts.h"
-#include "talos/machine_config_rules.h"
+#include "emulators/talos/json_schema.h"
+#include "emulators/talos/machine_config_doc.h"
+#include "emulators/talos/machine_config_facts.h"
+#include "emulators/talos/machine_config_rules.h"
 #include "util/yaml_load.h"
 
 namespace talos_emu {

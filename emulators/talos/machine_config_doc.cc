@@ -1,5 +1,5 @@
 // Field access helpers over decoded machine-config documents (see machine_config_doc.h).
-#include "talos/machine_config_doc.h"
+#include "emulators/talos/machine_config_doc.h"
 
 namespace talos_emu::config_doc {
 

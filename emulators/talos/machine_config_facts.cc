@@ -1,7 +1,7 @@
 // Facts extraction from an accepted machine config (see machine_config_facts.h). Until v1.13
 // everything lives in the v1alpha1 document; v1.12+ may move hostname/addresses/VIP into
 // network documents and v1.14 moves cluster settings into Kube*/Discovery* documents.
-#include "talos/machine_config_facts.h"
+#include "emulators/talos/machine_config_facts.h"
 
 #include <regex>
 

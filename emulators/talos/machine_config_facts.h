@@ -2,8 +2,8 @@
 // addresses, versions, CNI) out of an accepted config, wherever the release keeps them.
 #pragma once
 
-#include "talos/machine_config.h"
-#include "talos/machine_config_doc.h"
+#include "emulators/talos/machine_config.h"
+#include "emulators/talos/machine_config_doc.h"
 
 namespace talos_emu {
 

@@ -1,5 +1,5 @@
 // Semantic validation of a machine config, as Talos's v1alpha1 Validate() does (talos.md §4.7).
-#include "talos/machine_config_rules.h"
+#include "emulators/talos/machine_config_rules.h"
 
 #include <regex>
 #include <set>

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "talos/machine_config.h"
-#include "talos/machine_config_doc.h"
+#include "emulators/talos/machine_config.h"
+#include "emulators/talos/machine_config_doc.h"
 
 namespace talos_emu {
 

@@ -4,9 +4,9 @@
 #include <google/protobuf/util/time_util.h>
 
 #include "machine/machine.grpc.pb.h"
-#include "talos/admin_kubeconfig.h"
-#include "talos/dispatch.h"
-#include "talos/services.h"
+#include "emulators/talos/admin_kubeconfig.h"
+#include "emulators/talos/dispatch.h"
+#include "emulators/talos/services.h"
 
 namespace talos_emu {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "talos/admin_api.h"
-#include "talos/emulator.h"
+#include "emulators/talos/admin_api.h"
+#include "emulators/talos/emulator.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Talos node emulator"};

@@ -1,4 +1,4 @@
-#include "talos/node.h"
+#include "emulators/talos/node.h"
 
 #include <algorithm>
 #include <regex>
@@ -9,7 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "security/security.grpc.pb.h"
-#include "talos/emulator.h"
+#include "emulators/talos/emulator.h"
 
 namespace talos_emu {
 namespace {

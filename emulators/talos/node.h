@@ -16,13 +16,13 @@
 
 #include <grpcpp/server.h>
 
-#include "kube/kube_api_server.h"
+#include "emulators/kube/kube_api_server.h"
 #include "machine/machine.pb.h"
-#include "talos/cluster_state.h"
-#include "talos/machine_config.h"
-#include "talos/node_model.h"
-#include "talos/node_server.h"
-#include "talos/pki.h"
+#include "emulators/talos/cluster_state.h"
+#include "emulators/talos/machine_config.h"
+#include "emulators/talos/node_model.h"
+#include "emulators/talos/node_server.h"
+#include "emulators/talos/pki.h"
 
 namespace talos_emu {
 

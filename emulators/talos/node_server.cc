@@ -1,10 +1,10 @@
-#include "talos/node_server.h"
+#include "emulators/talos/node_server.h"
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/server_credentials.h>
 
-#include "talos/emulator.h"
-#include "talos/services.h"
+#include "emulators/talos/emulator.h"
+#include "emulators/talos/services.h"
 
 namespace talos_emu {
 namespace {

@@ -10,7 +10,7 @@
 #include <grpcpp/server.h>
 #include <grpcpp/impl/codegen/service_type.h>
 
-#include "talos/pki.h"
+#include "emulators/talos/pki.h"
 #include "util/result.h"
 
 namespace talos_emu {

@@ -1,9 +1,9 @@
-#include "talos/rpc_support.h"
+#include "emulators/talos/rpc_support.h"
 
 #include <algorithm>
 #include <map>
 
-#include "talos/pki.h"
+#include "emulators/talos/pki.h"
 
 namespace talos_emu {
 namespace {

@@ -10,7 +10,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
-#include "talos/node.h"
+#include "emulators/talos/node.h"
 
 namespace talos_emu {
 

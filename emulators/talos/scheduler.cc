@@ -1,4 +1,4 @@
-#include "talos/scheduler.h"
+#include "emulators/talos/scheduler.h"
 
 namespace talos_emu {
 

@@ -5,7 +5,7 @@
 
 #include <grpcpp/impl/codegen/service_type.h>
 
-#include "talos/node.h"
+#include "emulators/talos/node.h"
 
 namespace talos_emu {
 

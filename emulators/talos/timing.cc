@@ -1,4 +1,4 @@
-#include "talos/timing.h"
+#include "emulators/talos/timing.h"
 
 #include <algorithm>
 

@@ -2,9 +2,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "kube/selector.h"
-#include "kube/table.h"
-#include "kube/time_format.h"
+#include "emulators/kube/selector.h"
+#include "emulators/kube/table.h"
+#include "emulators/kube/time_format.h"
 
 namespace kube_test {
 namespace {

@@ -10,8 +10,8 @@
 
 #include <gtest/gtest.h>
 
-#include "kube/kube_api_server.h"
-#include "kube/kube_state.h"
+#include "emulators/kube/kube_api_server.h"
+#include "emulators/kube/kube_state.h"
 
 namespace kube_test {
 

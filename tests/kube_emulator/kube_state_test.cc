@@ -1,6 +1,6 @@
 // KubeState without HTTP: readiness rules, seeded workloads, scheduling, eviction and watch
 // events, as the Talos emulator drives them.
-#include "kube/kube_state.h"
+#include "emulators/kube/kube_state.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

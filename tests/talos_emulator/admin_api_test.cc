@@ -3,7 +3,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "talos/admin_api.h"
+#include "emulators/talos/admin_api.h"
 #include "talos_emulator/cluster_support.h"
 
 namespace talos_emu_test {

@@ -12,7 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "talos/api.h"
-#include "talos/emulator.h"
+#include "emulators/talos/emulator.h"
 
 namespace talos_emu_test {
 

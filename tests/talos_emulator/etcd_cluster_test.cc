@@ -1,6 +1,6 @@
 // Tests of the emulator's etcd model: bootstrap once, joins, quorum, leadership, leave/remove,
 // snapshot and recovery.
-#include "talos/etcd_cluster.h"
+#include "emulators/talos/etcd_cluster.h"
 
 #include <set>
 

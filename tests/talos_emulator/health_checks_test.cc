@@ -1,6 +1,6 @@
 // Tests of the talosctl health checks over a ClusterView: all pass on a healthy 3 CP + 2 worker
 // cluster, and each failure is reported by the right check with a useful line.
-#include "talos/health_checks.h"
+#include "emulators/talos/health_checks.h"
 
 #include <gtest/gtest.h>
 

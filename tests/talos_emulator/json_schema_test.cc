@@ -1,6 +1,6 @@
 // Tests of the JSON Schema validator: each keyword the Talos schemas use, kind dispatch, YAML
 // scalar leniency and the real published schemas.
-#include "talos/json_schema.h"
+#include "emulators/talos/json_schema.h"
 
 #include <gtest/gtest.h>
 

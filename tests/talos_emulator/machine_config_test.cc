@@ -1,7 +1,7 @@
 // Tests of machine-config acceptance: the real golden configs of every release and talforge's own
 // generated configs are accepted; broken configs are rejected with Talos's messages; facts are
 // extracted.
-#include "talos/machine_config.h"
+#include "emulators/talos/machine_config.h"
 
 #include <filesystem>
 #include <fstream>

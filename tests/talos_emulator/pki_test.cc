@@ -1,4 +1,4 @@
-#include "talos/pki.h"
+#include "emulators/talos/pki.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 
 #include "machine/machine.grpc.pb.h"
 #include "secrets/base64.h"
-#include "talos/pki.h"
+#include "emulators/talos/pki.h"
 #include "talos_emulator/cluster_support.h"
 
 namespace talos_emu_test {
