@@ -20,6 +20,7 @@
 #include "talos/x509_info.h"
 #include "test_paths.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace {
 
@@ -29,10 +30,7 @@ using ::testing::HasSubstr;
 
 // A fresh directory with examples/homelab.yaml as cluster.yaml and the reference bundle.
 std::string workdir() {
-  static int counter = 0;
-  const std::string dir = ::testing::TempDir() + "/client-verbs-" + std::to_string(::getpid()) +
-                          "-" + std::to_string(counter++);
-  fs::create_directories(dir);
+  const std::string dir = testing_paths::unique_dir("client-verbs");
   fs::copy_file(testing_paths::source("examples/homelab.yaml"), dir + "/cluster.yaml");
   if (fs::exists(testing_paths::source("examples/patches"))) {
     fs::copy(testing_paths::source("examples/patches"), dir + "/patches",

@@ -14,6 +14,7 @@
 #include "secrets/talosconfig.h"
 #include "test_paths.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace {
 
@@ -27,10 +28,7 @@ const char* const kReferenceBundle = "reference/talos/gen-config-inputs/secrets.
 // reference secrets bundle as secrets.yaml.
 std::string workdir_with_example(const std::string& name, const std::string& talos = "",
                                  const std::string& k8s = "") {
-  static int counter = 0;
-  const std::string dir = ::testing::TempDir() + "/gencfg-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter++);
-  fs::create_directories(dir);
+  const std::string dir = testing_paths::unique_dir("gencfg");
   std::string text = *util::read_file(testing_paths::source("examples/" + name + ".yaml"));
   if (!talos.empty()) {
     text = std::regex_replace(text, std::regex("talosVersion: .*"), "talosVersion: " + talos);

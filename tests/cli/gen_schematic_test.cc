@@ -7,6 +7,7 @@
 
 #include "process.h"
 #include "test_paths.h"
+#include "unique_dir.h"
 
 namespace {
 
@@ -16,10 +17,7 @@ constexpr const char* kGuestAgentId =
     "ce4c980550dd2ab1b17bbf2b08801c7eb59418eafe8f279833297925d67c7515";
 
 std::string temp_dir() {
-  static int counter = 0;
-  const std::string dir = ::testing::TempDir() + "/genschem-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter++);
-  std::filesystem::create_directories(dir);
+  const std::string dir = testing_paths::unique_dir("genschem");
   return dir;
 }
 

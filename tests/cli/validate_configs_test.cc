@@ -8,16 +8,14 @@
 #include "process.h"
 #include "test_paths.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 
 std::string dir_with_minimal_plus(const std::string& extra) {
-  static int counter = 0;
-  const std::string dir = ::testing::TempDir() + "/valcfg-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter++);
-  std::filesystem::create_directories(dir);
+  const std::string dir = testing_paths::unique_dir("valcfg");
   std::ofstream(dir + "/cluster.yaml")
       << *util::read_file(testing_paths::source("examples/minimal.yaml")) << extra;
   return dir;

@@ -9,6 +9,7 @@
 #include "process.h"
 #include "test_paths.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace {
 
@@ -18,10 +19,7 @@ using ::testing::Not;
 constexpr const char* kSecret = "3f1c2a9e-5b7d-4e21-9c3a-8d6f0b2e4a17";
 
 std::string write_example_with(const std::string& pattern, const std::string& replacement) {
-  static int counter = 0;
-  const std::string dir = ::testing::TempDir() + "/valsec-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(counter++);
-  std::filesystem::create_directories(dir);
+  const std::string dir = testing_paths::unique_dir("valsec");
   std::string text = *util::read_file(testing_paths::source("examples/minimal.yaml"));
   text = std::regex_replace(text, std::regex(pattern), replacement);
   std::ofstream(dir + "/cluster.yaml") << text;

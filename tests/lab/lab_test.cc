@@ -10,6 +10,7 @@
 
 #include "process.h"
 #include "test_paths.h"
+#include "unique_dir.h"
 
 namespace {
 
@@ -19,8 +20,7 @@ using testing_process::slurp;
 class LabTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::string(::testing::TempDir()) + "/lab-" + std::to_string(::getpid());
-    std::filesystem::remove_all(dir_);
+    dir_ = testing_paths::unique_dir("lab");
   }
   void TearDown() override { run({testing_paths::binary(), "lab", "--dir", dir_, "down"}); }
 

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pve_test_support.h"
+#include "unique_dir.h"
 
 extern char** environ;
 
@@ -33,8 +34,7 @@ std::string slurp(const std::string& path) {
 }
 
 TEST(EmulatorProcess, PrintsUrlAndFingerprintServesAndStopsOnSigterm) {
-  const std::string dir = ::testing::TempDir() + "/pve-proc-" + std::to_string(::getpid());
-  ::mkdir(dir.c_str(), 0700);
+  const std::string dir = testing_paths::unique_dir("pve-proc");
   const std::string tokens = dir + "/tokens.json";
   {
     std::ofstream out(tokens);
@@ -99,7 +99,7 @@ TEST(EmulatorProcess, PrintsUrlAndFingerprintServesAndStopsOnSigterm) {
 }
 
 TEST(EmulatorProcess, RefusesAnUnknownVersion) {
-  const std::string out = ::testing::TempDir() + "/pve-bad-version.err";
+  const std::string out = testing_paths::unique_dir("pve-bad-version") + "/stderr";
   const std::string cmd = std::string(TALFORGE_BUILD_DIR) +
                           "/proxmox-emulator --listen 127.0.0.1:0 --pve-version 6.4 2>" + out;
   const int status = std::system(cmd.c_str());

@@ -15,6 +15,7 @@
 #include "proxmox/api.h"
 #include "proxmox/curl_transport.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace {
 
@@ -28,8 +29,7 @@ class TalforgeClientTest : public ::testing::Test {
     auto factory = factory_emu::FactoryServer::start("127.0.0.1", 0);
     ASSERT_TRUE(factory.ok());
     factory_ = std::move(*factory);
-    const std::string tokens = std::string(::testing::TempDir()) + "/pve-tokens-" +
-                               std::to_string(::getpid()) + ".json";
+    const std::string tokens = testing_paths::unique_dir("pve-tokens") + "/tokens.json";
     const json doc = {{"tokens", json::array({{{"id", "talforge@pve!ci"},
                                                 {"secret", kSecret},
                                                 {"roles", json::array({"Administrator"})}}})}};

@@ -13,6 +13,7 @@
 
 #include "spec/load.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace spec_test {
 
@@ -98,13 +99,7 @@ inline std::vector<std::string> briefs(const spec::Loaded& loaded) {
 class TempDir {
  public:
   TempDir() {
-    static int counter = 0;
-    std::string base = ::testing::TempDir();
-    while (base.size() > 1 && base.back() == '/') {
-      base.pop_back();
-    }
-    path_ = base + "/spec-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    std::filesystem::create_directories(path_);
+    path_ = testing_paths::unique_dir("spec");
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
   const std::string& path() const { return path_; }

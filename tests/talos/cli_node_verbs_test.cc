@@ -16,6 +16,7 @@
 #include "talos/test_certs.h"
 #include "test_paths.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace {
 
@@ -53,8 +54,7 @@ struct Cluster {
 
 Cluster make_cluster(int net) {
   const std::string prefix = "127.77." + std::to_string(net) + ".";
-  Cluster c{::testing::TempDir() + "/node-verbs-" + std::to_string(::getpid()) + "-" +
-                std::to_string(net),
+  Cluster c{testing_paths::unique_dir("node-verbs-" + std::to_string(net)),
             prefix + "11", prefix + "12", prefix + "21"};
   fs::remove_all(c.dir);  // a repeated run (--gtest_repeat) starts afresh
   fs::create_directories(c.dir);

@@ -12,6 +12,7 @@
 #include "talos/reference_secrets.h"
 #include "test_paths.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace talos {
 namespace {
@@ -52,8 +53,7 @@ std::vector<NodeConfig> generate(const spec::Cluster& c) {
 }
 
 int validate_against_schema(const std::string& version, const std::vector<NodeConfig>& configs) {
-  const std::string dir = ::testing::TempDir() + "/cfg-" + version;
-  std::filesystem::create_directories(dir);
+  const std::string dir = testing_paths::unique_dir("cfg-" + version);
   std::string cmd = "/usr/bin/python3 " +
                     testing_paths::source("tests/tools/validate_talos_config.py") + " " +
                     testing_paths::shared("reference/talos/" + version + "/config.schema.json");

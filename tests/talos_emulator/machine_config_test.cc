@@ -12,6 +12,7 @@
 
 #include "process.h"
 #include "test_paths.h"
+#include "unique_dir.h"
 
 namespace talos_emu {
 namespace {
@@ -389,10 +390,7 @@ class GeneratedByTalforge : public ::testing::TestWithParam<GeneratedCase> {};
 // Kubernetes window).
 TEST_P(GeneratedByTalforge, EveryNodeConfigIsAccepted) {
   const GeneratedCase c = GetParam();
-  const std::string dir =
-      ::testing::TempDir() + "/h2-genconfig-" + std::to_string(::getpid()) + "-" + c.talos;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const std::string dir = testing_paths::unique_dir(std::string("h2-genconfig-") + c.talos);
   std::string text = read(testing_paths::source("examples/homelab.yaml"));
   text = std::regex_replace(text, std::regex("talosVersion: .*"),
                             std::string("talosVersion: ") + c.talos);
