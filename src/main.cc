@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cli::register_talosconfig(app, ctx);
   cli::register_kubeconfig(app, ctx);
   cli::register_node(app, ctx);
+  cli::register_plan(app, ctx);
   cli::register_lab(app, ctx);
 
   try {

@@ -1,0 +1,84 @@
+// cli::open_estate (see estate.h).
+#include "cli/estate.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "engine/desired_state.h"
+#include "proxmox/connection_from_spec.h"
+#include "proxmox/curl_transport.h"
+#include "util/clock.h"
+
+namespace cli {
+namespace {
+
+// Probes should answer fast on a healthy network; an unreachable node must not hold up a plan.
+constexpr std::chrono::seconds kProbeTimeout{5};
+
+std::unique_ptr<proxmox::Client> pve_client(const spec::Cluster& cluster, Context& ctx) {
+  util::Result<proxmox::ConnectionSetup> setup =
+      proxmox::connection_from_spec(cluster, proxmox::process_environment());
+  if (!setup.ok()) {
+    ctx.report(std::move(setup).error().with_context(cluster.file));
+    return nullptr;
+  }
+  if (setup->warning) {
+    *ctx.err << "warning: " << *setup->warning << "\n";
+  }
+  util::Result<std::unique_ptr<proxmox::HttpTransport>> transport =
+      proxmox::make_curl_transport(std::move(setup->connection));
+  if (!transport.ok()) {
+    ctx.report(transport.error());
+    return nullptr;
+  }
+  return std::make_unique<proxmox::Client>(std::move(*transport), util::system_clock());
+}
+
+engine::TalosDialer dialer(engine::TalosTarget target) {
+  return [target = std::move(target)](const std::string& address, talos::ConnectMode mode) {
+    talos::ConnectOptions options;
+    if (mode == talos::ConnectMode::Secure) {
+      options = engine::connect_options(target, address);
+    } else {
+      options.endpoint = address;
+      options.mode = talos::ConnectMode::Maintenance;
+    }
+    options.call_timeout = kProbeTimeout;
+    options.retry.max_attempts = 1;
+    return talos::make_grpc_api(std::move(options));
+  };
+}
+
+}  // namespace
+
+std::optional<Estate> open_estate(const std::string& file, const TalosAccessOptions& access,
+                                  Context& ctx) {
+  std::optional<ClusterInputs> inputs = load_cluster_inputs(file, ctx);
+  if (!inputs) {
+    return std::nullopt;
+  }
+  Estate estate;
+  util::Result<std::vector<talos::NodeConfig>> configs = talos::generate_cluster_configs(
+      inputs->cluster, inputs->config_secrets, inputs->schematic_id);
+  if (!configs.ok()) {
+    ctx.report(configs.error());
+    return std::nullopt;
+  }
+  std::optional<engine::TalosTarget> target = talos_access(*inputs, access, ctx);
+  if (!target) {
+    return std::nullopt;
+  }
+  estate.pve_client = pve_client(inputs->cluster, ctx);
+  if (!estate.pve_client) {
+    return std::nullopt;
+  }
+  estate.pve = proxmox::make_http_api(*estate.pve_client);
+  estate.dial = dialer(std::move(*target));
+  estate.desired = engine::desired_state(inputs->cluster, *configs, inputs->schematic_id);
+  estate.configs = std::move(*configs);
+  estate.inputs = std::move(*inputs);
+  return estate;
+}
+
+}  // namespace cli

@@ -1,0 +1,33 @@
+// What plan/apply/destroy/status share: the cluster's inputs, its desired state, and clients for
+// the Proxmox API and each node's Talos API. Problems are reported on ctx and yield nullopt.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cluster_inputs.h"
+#include "cli/context.h"
+#include "cli/talos_access.h"
+#include "engine/observe.h"
+#include "plan/model.h"
+#include "proxmox/api.h"
+#include "proxmox/client.h"
+#include "talos/cluster_configs.h"
+
+namespace cli {
+
+struct Estate {
+  ClusterInputs inputs;
+  std::vector<talos::NodeConfig> configs;
+  plan::Desired desired;
+  std::unique_ptr<proxmox::Client> pve_client;
+  std::unique_ptr<proxmox::Api> pve;
+  engine::TalosDialer dial;
+};
+
+std::optional<Estate> open_estate(const std::string& file, const TalosAccessOptions& access,
+                                  Context& ctx);
+
+}  // namespace cli

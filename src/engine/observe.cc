@@ -1,0 +1,199 @@
+// engine::observe (see observe.h).
+#include "engine/observe.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "proxmox/vm_facts.h"
+#include "talos/active_config.h"
+#include "util/parallel.h"
+
+namespace engine {
+namespace {
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+bool has_tag(const proxmox::VmState& vm, const std::string& tag) {
+  return std::find(vm.tags.begin(), vm.tags.end(), tag) != vm.tags.end();
+}
+
+plan::PowerState power_of(const std::string& status) {
+  if (status == "running") {
+    return plan::PowerState::Running;
+  }
+  return status == "stopped" ? plan::PowerState::Stopped : plan::PowerState::Unknown;
+}
+
+// The tags are a cheap pre-filter; the description marker (cluster and node name) decides.
+util::Result<std::vector<plan::ObservedVm>> owned_vms(const spec::Cluster& cluster,
+                                                      const proxmox::ClusterState& state,
+                                                      proxmox::Api& pve) {
+  std::vector<plan::ObservedVm> out;
+  for (const proxmox::VmState& vm : state.vms) {
+    if (!has_tag(vm, "talforge") || !has_tag(vm, lower(cluster.name)) || vm.is_template) {
+      continue;
+    }
+    util::Result<proxmox::VmConfig> config = pve.vm_config(vm.node, vm.vmid);
+    if (!config.ok()) {
+      return std::move(config).error().with_context(
+          fmt::format("read the config of VM {} on {}", vm.vmid, vm.node));
+    }
+    const proxmox::VmFacts facts = proxmox::vm_facts(*config);
+    if (!facts.owner || facts.owner->cluster != cluster.name) {
+      continue;
+    }
+    plan::ObservedVm observed;
+    observed.node = facts.owner->node;
+    observed.role =
+        has_tag(vm, "controlplane") ? spec::NodeRole::ControlPlane : spec::NodeRole::Worker;
+    observed.vm = {vm.node,   vm.vmid,         facts.name, facts.cores, facts.memory_mib,
+                   facts.disk_gib, facts.mac, facts.address};
+    observed.power = power_of(vm.status);
+    observed.smbios_uuid = facts.smbios_uuid;
+    observed.lock = vm.lock;
+    out.push_back(std::move(observed));
+  }
+  return out;
+}
+
+// Boot images only matter where a VM is about to be created, so only those storages are listed.
+util::Result<std::set<plan::BootImage>> boot_images(const plan::Desired& desired,
+                                                    const std::vector<plan::ObservedVm>& vms,
+                                                    proxmox::Api& pve) {
+  std::set<std::string> pve_nodes;
+  for (const plan::DesiredNode& node : desired.nodes) {
+    const auto vm = std::find_if(vms.begin(), vms.end(), [&](const plan::ObservedVm& v) {
+      return v.node == node.name && v.vm.pve_node == node.vm.pve_node;
+    });
+    if (vm == vms.end()) {
+      pve_nodes.insert(node.vm.pve_node);
+    }
+  }
+  std::set<plan::BootImage> present;
+  const std::string suffix = "/" + desired.boot_image_filename;
+  for (const std::string& pve_node : pve_nodes) {
+    util::Result<std::vector<proxmox::Volume>> volumes =
+        pve.storage_content(pve_node, desired.iso_storage, "iso");
+    if (!volumes.ok()) {
+      return std::move(volumes).error().with_context(
+          fmt::format("list storage {} on {}", desired.iso_storage, pve_node));
+    }
+    for (const proxmox::Volume& volume : *volumes) {
+      if (volume.volid.size() > suffix.size() &&
+          volume.volid.compare(volume.volid.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        present.insert({pve_node, desired.iso_storage, desired.boot_image_filename});
+      }
+    }
+  }
+  return present;
+}
+
+plan::ObservedNode probe(const std::string& name, const std::string& address,
+                         const TalosDialer& dial) {
+  plan::ObservedNode node;
+  node.node = name;
+  auto secure = dial(address, talos::ConnectMode::Secure);
+  util::Result<talos::VersionInfo> version =
+      secure.ok() ? (*secure)->version() : util::Result<talos::VersionInfo>(secure.error());
+  if (version.ok()) {
+    node.state = plan::TalosState::Configured;
+    node.talos_version = version->tag;
+    util::Result<std::string> config = talos::active_machine_config(**secure);
+    if (config.ok()) {
+      node.config_yaml = std::move(*config);
+    } else {
+      node.error = config.error().message;
+    }
+    return node;
+  }
+  auto maintenance = dial(address, talos::ConnectMode::Maintenance);
+  if (maintenance.ok()) {
+    util::Result<talos::VersionInfo> v = (*maintenance)->version();
+    if (v.ok()) {
+      node.state = plan::TalosState::Maintenance;
+      node.talos_version = v->tag;
+      return node;
+    }
+  }
+  node.state = plan::TalosState::Unreachable;
+  node.error = version.error().message;
+  return node;
+}
+
+std::vector<plan::ObservedNode> probe_nodes(const spec::Cluster& cluster,
+                                            const std::vector<plan::ObservedVm>& vms,
+                                            const TalosDialer& dial, std::size_t parallel) {
+  std::vector<plan::ObservedNode> out(cluster.nodes.size());
+  util::parallel_for(cluster.nodes.size(), parallel, [&](std::size_t i) {
+    const spec::Node& node = cluster.nodes[i];
+    out[i].node = node.name;
+    const auto vm = std::find_if(vms.begin(), vms.end(),
+                                 [&](const plan::ObservedVm& v) { return v.node == node.name; });
+    if (vm != vms.end() && vm->power == plan::PowerState::Running) {
+      out[i] = probe(node.name, node.address, dial);
+    }
+  });
+  return out;
+}
+
+// The member names a configured control plane reports. No control plane with a config means no
+// etcd yet; configured ones that cannot answer leave it unknown (never guessed as empty).
+std::optional<std::vector<std::string>> etcd_members(const spec::Cluster& cluster,
+                                                     const std::vector<plan::ObservedNode>& nodes,
+                                                     const TalosDialer& dial) {
+  bool any_configured_or_unknown = false;
+  for (const spec::Node* cp : cluster.control_planes()) {
+    const auto node = std::find_if(nodes.begin(), nodes.end(),
+                                   [&](const plan::ObservedNode& n) { return n.node == cp->name; });
+    if (node == nodes.end() || node->state == plan::TalosState::NotProbed ||
+        node->state == plan::TalosState::Maintenance) {
+      continue;
+    }
+    any_configured_or_unknown = true;
+    if (node->state != plan::TalosState::Configured) {
+      continue;
+    }
+    auto api = dial(cp->address, talos::ConnectMode::Secure);
+    if (!api.ok()) {
+      continue;
+    }
+    auto members = (*api)->etcd_member_list(false);
+    if (members.ok() && !members->empty()) {
+      std::vector<std::string> names;
+      for (const talos::EtcdMember& member : *members) {
+        names.push_back(member.hostname);
+      }
+      return names;
+    }
+  }
+  if (!any_configured_or_unknown) {
+    return std::vector<std::string>{};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+util::Result<plan::Observed> observe(const spec::Cluster& cluster, const plan::Desired& desired,
+                                     proxmox::Api& pve, const TalosDialer& dial,
+                                     const ObserveOptions& options) {
+  plan::Observed observed;
+  util::Result<proxmox::ClusterState> state = pve.cluster();
+  if (!state.ok()) {
+    return std::move(state).error().with_context("read the Proxmox cluster's resources");
+  }
+  ASSIGN_OR_RETURN(observed.vms, owned_vms(cluster, *state, pve));
+  ASSIGN_OR_RETURN(observed.boot_images_present, boot_images(desired, observed.vms, pve));
+  observed.nodes = probe_nodes(cluster, observed.vms, dial, options.max_parallel_probes);
+  observed.etcd_members = etcd_members(cluster, observed.nodes, dial);
+  return observed;
+}
+
+}  // namespace engine

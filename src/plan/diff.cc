@@ -1,0 +1,210 @@
+// plan::diff (see diff.h): per node, the VM, its power state and its machine config; then the
+// cluster steps; then what cluster.yaml no longer lists.
+#include "plan/diff.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "plan/config_compare.h"
+
+namespace plan {
+namespace {
+
+constexpr std::size_t kMaxConfigPathsShown = 12;
+
+std::string shape_summary(const VmShape& vm) {
+  return fmt::format("{} on {}, {} cores, {} MiB, {} GiB disk, {}",
+                     vm.vmid == 0 ? "VMID allocated at apply" : fmt::format("VMID {}", vm.vmid),
+                     vm.pve_node, vm.cores, vm.memory_mib, vm.disk_gib, vm.address);
+}
+
+// Why the VM cannot be kept, or empty: Proxmox can grow a VM in place but not move it between
+// nodes (talforge does not migrate), renumber it, or shrink its disk.
+std::string replace_reason(const VmShape& want, const VmShape& have) {
+  if (want.pve_node != have.pve_node) {
+    return fmt::format("moves from PVE node {} to {} (talforge recreates instead of migrating)",
+                       have.pve_node, want.pve_node);
+  }
+  if (want.vmid != 0 && want.vmid != have.vmid) {
+    return fmt::format("VMID changes from {} to {} (Proxmox cannot renumber a VM)", have.vmid,
+                       want.vmid);
+  }
+  if (want.disk_gib < have.disk_gib) {
+    return fmt::format("disk shrinks from {} to {} GiB (disks can only grow)", have.disk_gib,
+                       want.disk_gib);
+  }
+  return {};
+}
+
+std::vector<std::string> vm_updates(const VmShape& want, const VmShape& have) {
+  std::vector<std::string> out;
+  auto compare = [&out](const char* what, const auto& a, const auto& b, const char* unit) {
+    if (a != b) {
+      out.push_back(fmt::format("{} {}{} → {}{}", what, b, unit, a, unit));
+    }
+  };
+  compare("name", want.name, have.name, "");
+  compare("cores", want.cores, have.cores, "");
+  compare("memory", want.memory_mib, have.memory_mib, " MiB");
+  compare("disk", want.disk_gib, have.disk_gib, " GiB");
+  compare("MAC", want.mac, have.mac, "");
+  compare("address", want.address, have.address, "");
+  return out;
+}
+
+class Differ {
+ public:
+  Differ(const Desired& desired, const Observed& observed)
+      : desired_(desired), observed_(observed) {}
+
+  Plan run() {
+    for (const DesiredNode& node : desired_.nodes) {
+      node_changes(node);
+    }
+    bootstrap();
+    deletes();
+    Plan out;
+    for (const BootImage& image : images_needed_) {
+      if (observed_.boot_images_present.count(image) == 0) {
+        out.changes.push_back({ChangeKind::Create, Subject::BootImage,
+                               image.pve_node + "/" + image.storage, {image.filename},
+                               "download from the Image Factory"});
+      }
+    }
+    for (auto* list : {&vms_, &power_, &configs_, &cluster_, &deletes_}) {
+      out.changes.insert(out.changes.end(), list->begin(), list->end());
+    }
+    out.notes = std::move(notes_);
+    return out;
+  }
+
+ private:
+  void needs_image(const DesiredNode& node) {
+    images_needed_.insert({node.vm.pve_node, desired_.iso_storage, desired_.boot_image_filename});
+  }
+
+  void node_changes(const DesiredNode& node) {
+    const ObservedVm* vm = observed_.vm_of(node.name);
+    if (vm == nullptr) {
+      needs_image(node);
+      vms_.push_back({ChangeKind::Create, Subject::Vm, node.name, {shape_summary(node.vm)}, ""});
+      configs_.push_back({ChangeKind::Create, Subject::MachineConfig, node.name, {},
+                          "applied in maintenance mode after the VM boots"});
+      return;
+    }
+    if (std::string why = replace_reason(node.vm, vm->vm); !why.empty()) {
+      needs_image(node);
+      vms_.push_back(
+          {ChangeKind::Replace, Subject::Vm, node.name, {shape_summary(node.vm)}, why});
+      configs_.push_back({ChangeKind::Create, Subject::MachineConfig, node.name, {},
+                          "applied in maintenance mode after the new VM boots"});
+      return;
+    }
+    if (std::vector<std::string> updates = vm_updates(node.vm, vm->vm); !updates.empty()) {
+      vms_.push_back({ChangeKind::Update, Subject::Vm, node.name, updates, "in place"});
+    }
+    if (vm->power != PowerState::Running) {
+      power_.push_back({ChangeKind::Run, Subject::Power, node.name, {"start VM"},
+                        fmt::format("VM {} is not running", vm->vm.vmid)});
+      notes_.push_back(fmt::format(
+          "{}: its machine config is compared once the VM runs", node.name));
+      return;
+    }
+    config_changes(node);
+  }
+
+  void config_changes(const DesiredNode& node) {
+    const ObservedNode* talos = observed_.node_of(node.name);
+    if (talos == nullptr || talos->state == TalosState::NotProbed) {
+      return;
+    }
+    if (talos->state == TalosState::Unreachable) {
+      notes_.push_back(fmt::format("{}: the Talos API did not answer ({}); its machine config "
+                                   "could not be compared",
+                                   node.name, talos->error));
+      return;
+    }
+    if (talos->state == TalosState::Maintenance) {
+      configs_.push_back({ChangeKind::Create, Subject::MachineConfig, node.name, {},
+                          "the node waits in maintenance mode"});
+      return;
+    }
+    if (!talos->config_yaml) {
+      notes_.push_back(fmt::format("{}: its active machine config could not be read ({})",
+                                   node.name, talos->error));
+      return;
+    }
+    util::Result<std::vector<std::string>> paths =
+        config_differences(*talos->config_yaml, node.config_yaml);
+    if (!paths.ok()) {
+      notes_.push_back(fmt::format("{}: {}", node.name, paths.error().message));
+      return;
+    }
+    if (paths->empty()) {
+      return;
+    }
+    std::vector<std::string> shown(paths->begin(),
+                                   paths->begin() + std::min(paths->size(), kMaxConfigPathsShown));
+    if (paths->size() > shown.size()) {
+      shown.push_back(fmt::format("… and {} more", paths->size() - shown.size()));
+    }
+    configs_.push_back({ChangeKind::Update, Subject::MachineConfig, node.name, shown,
+                        "applied in place; Talos reboots only if a changed setting needs it"});
+  }
+
+  // Only when a configured control plane said "no members", or none has a config yet: an
+  // unknown membership (control planes that do not answer) never leads to a second bootstrap.
+  void bootstrap() {
+    if (!observed_.etcd_members) {
+      notes_.push_back("etcd membership unknown: no configured control plane answered");
+      return;
+    }
+    if (!observed_.etcd_members->empty()) {
+      return;
+    }
+    const auto first_cp =
+        std::find_if(desired_.nodes.begin(), desired_.nodes.end(),
+                     [](const DesiredNode& n) { return n.role == spec::NodeRole::ControlPlane; });
+    if (first_cp == desired_.nodes.end()) {
+      return;
+    }
+    cluster_.push_back({ChangeKind::Run, Subject::Bootstrap, first_cp->name, {},
+                        "etcd has no members yet; checked again right before bootstrapping"});
+  }
+
+  void deletes() {
+    std::set<std::string> wanted;
+    for (const DesiredNode& node : desired_.nodes) {
+      wanted.insert(node.name);
+    }
+    for (const ObservedVm& vm : observed_.vms) {
+      if (wanted.count(vm.node) != 0) {
+        continue;
+      }
+      std::vector<std::string> steps;
+      if (vm.role == spec::NodeRole::ControlPlane) {
+        steps.push_back("remove its etcd member");
+      }
+      steps.push_back("cordon, drain and delete the Kubernetes node");
+      steps.push_back("reset Talos");
+      steps.push_back(fmt::format("destroy VM {} on {}", vm.vm.vmid, vm.vm.pve_node));
+      deletes_.push_back(
+          {ChangeKind::Delete, Subject::Vm, vm.node, steps, "no longer in cluster.yaml"});
+    }
+  }
+
+  const Desired& desired_;
+  const Observed& observed_;
+  std::set<BootImage> images_needed_;
+  std::vector<Change> vms_, power_, configs_, cluster_, deletes_;
+  std::vector<std::string> notes_;
+};
+
+}  // namespace
+
+Plan diff(const Desired& desired, const Observed& observed) { return Differ(desired, observed).run(); }
+
+}  // namespace plan

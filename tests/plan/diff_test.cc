@@ -1,0 +1,209 @@
+#include "plan/diff.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "plan/render.h"
+
+namespace plan {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+const char* const kConfig = "version: v1alpha1\nmachine:\n  type: worker\n";
+
+DesiredNode node(const std::string& name, spec::NodeRole role, const std::string& pve,
+                 const std::string& address) {
+  DesiredNode n;
+  n.name = name;
+  n.role = role;
+  n.vm = {pve, 0, name, 2, 4096, 20, "bc:24:11:00:00:01", address};
+  n.config_yaml = kConfig;
+  return n;
+}
+
+Desired two_nodes() {
+  Desired d;
+  d.cluster = "lab";
+  d.talos_version = "v1.11.6";
+  d.boot_image_filename = "talos-abc-v1.11.6-nocloud-amd64.iso";
+  d.iso_storage = "local";
+  d.nodes = {node("cp-1", spec::NodeRole::ControlPlane, "pve1", "127.10.0.11"),
+             node("w-1", spec::NodeRole::Worker, "pve2", "127.10.0.21")};
+  return d;
+}
+
+// An estate that matches two_nodes(): VMs running, nodes configured with the same config, etcd
+// bootstrapped.
+Observed converged(const Desired& d) {
+  Observed o;
+  int vmid = 100;
+  for (const DesiredNode& n : d.nodes) {
+    ObservedVm vm;
+    vm.node = n.name;
+    vm.role = n.role;
+    vm.vm = n.vm;
+    vm.vm.vmid = ++vmid;
+    vm.power = PowerState::Running;
+    o.vms.push_back(vm);
+    o.nodes.push_back({n.name, TalosState::Configured, "v1.11.6", n.config_yaml, ""});
+  }
+  o.etcd_members = std::vector<std::string>{"cp-1"};
+  return o;
+}
+
+std::vector<std::string> lines(const Plan& p) {
+  std::vector<std::string> out;
+  for (const Change& c : p.changes) {
+    out.push_back(std::string(action_name(c.kind)) + " " + subject_name(c.subject) + " " +
+                  c.target);
+  }
+  return out;
+}
+
+TEST(PlanDiff, EmptyEstateCreatesImagesVmsConfigsThenBootstraps) {
+  const Desired d = two_nodes();
+  Observed o;
+  o.etcd_members = std::vector<std::string>{};
+  const Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("create boot-image pve1/local", "create boot-image pve2/local",
+                                    "create vm cp-1", "create vm w-1",
+                                    "create machine-config cp-1", "create machine-config w-1",
+                                    "run bootstrap cp-1"));
+}
+
+TEST(PlanDiff, BootImageAlreadyInTheStorageIsNotDownloadedAgain) {
+  const Desired d = two_nodes();
+  Observed o;
+  o.etcd_members = std::vector<std::string>{};
+  o.boot_images_present.insert({"pve1", "local", d.boot_image_filename});
+  const Plan p = diff(d, o);
+  EXPECT_EQ(lines(p).front(), "create boot-image pve2/local");
+  EXPECT_EQ(lines(p)[1], "create vm cp-1");
+}
+
+TEST(PlanDiff, ConvergedEstateHasNoChanges) {
+  const Desired d = two_nodes();
+  const Plan p = diff(d, converged(d));
+  EXPECT_TRUE(p.empty()) << render_text(p, false);
+  EXPECT_THAT(render_text(p, false), HasSubstr("No changes"));
+}
+
+TEST(PlanDiff, KeyOrderAndEmptyValuesInTheActiveConfigAreNotChanges) {
+  const Desired d = two_nodes();
+  Observed o = converged(d);
+  o.nodes[1].config_yaml = "machine:\n  type: worker\n  certSANs: []\nversion: v1alpha1\n";
+  EXPECT_TRUE(diff(d, o).empty());
+}
+
+TEST(PlanDiff, GrowingAVmIsAnInPlaceUpdateNamingEachSetting) {
+  Desired d = two_nodes();
+  d.nodes[1].vm.cores = 4;
+  d.nodes[1].vm.disk_gib = 40;
+  const Plan p = diff(d, converged(two_nodes()));
+  ASSERT_EQ(p.changes.size(), 1u);
+  EXPECT_EQ(p.changes[0].kind, ChangeKind::Update);
+  EXPECT_THAT(p.changes[0].details, ElementsAre("cores 2 → 4", "disk 20 GiB → 40 GiB"));
+}
+
+TEST(PlanDiff, MovingOrShrinkingAVmIsAReplacementWithTheReason) {
+  Desired d = two_nodes();
+  d.nodes[0].vm.pve_node = "pve2";
+  d.nodes[1].vm.disk_gib = 10;
+  const Plan p = diff(d, converged(two_nodes()));
+  ASSERT_GE(p.changes.size(), 2u);
+  EXPECT_THAT(lines(p), ::testing::Contains("replace vm cp-1"));
+  EXPECT_THAT(lines(p), ::testing::Contains("replace vm w-1"));
+  for (const Change& c : p.changes) {
+    if (c.kind == ChangeKind::Replace && c.target == "cp-1") {
+      EXPECT_THAT(c.reason, HasSubstr("from PVE node pve1 to pve2"));
+    }
+    if (c.kind == ChangeKind::Replace && c.target == "w-1") {
+      EXPECT_THAT(c.reason, HasSubstr("disk shrinks from 20 to 10 GiB"));
+    }
+  }
+}
+
+TEST(PlanDiff, ChangedConfigListsOnlyThePathsNeverTheValues) {
+  Desired d = two_nodes();
+  d.nodes[1].config_yaml =
+      "version: v1alpha1\nmachine:\n  type: worker\n  token: s3cr3t-t0ken\n";
+  const Plan p = diff(d, converged(two_nodes()));
+  ASSERT_EQ(p.changes.size(), 1u);
+  EXPECT_EQ(p.changes[0].subject, Subject::MachineConfig);
+  EXPECT_THAT(p.changes[0].details, ElementsAre("machine.token"));
+  EXPECT_THAT(render_text(p, false), ::testing::Not(HasSubstr("s3cr3t")));
+  EXPECT_THAT(render_json(p).dump(), ::testing::Not(HasSubstr("s3cr3t")));
+}
+
+TEST(PlanDiff, NodeInMaintenanceGetsItsConfigAndAStoppedVmIsStarted) {
+  const Desired d = two_nodes();
+  Observed o = converged(d);
+  o.nodes[0].state = TalosState::Maintenance;
+  o.nodes[0].config_yaml.reset();
+  o.vms[1].power = PowerState::Stopped;
+  const Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("run power w-1", "create machine-config cp-1"));
+}
+
+TEST(PlanDiff, UnreachableNodeIsANoteNotAGuess) {
+  const Desired d = two_nodes();
+  Observed o = converged(d);
+  o.nodes[1] = {"w-1", TalosState::Unreachable, "", std::nullopt, "connection refused"};
+  const Plan p = diff(d, o);
+  EXPECT_TRUE(p.changes.empty());
+  ASSERT_EQ(p.notes.size(), 1u);
+  EXPECT_THAT(p.notes[0], HasSubstr("w-1"));
+  EXPECT_THAT(p.notes[0], HasSubstr("connection refused"));
+}
+
+TEST(PlanDiff, UnknownEtcdMembershipNeverPlansABootstrap) {
+  const Desired d = two_nodes();
+  Observed o = converged(d);
+  o.etcd_members.reset();
+  for (const Change& c : diff(d, o).changes) {
+    EXPECT_NE(c.subject, Subject::Bootstrap);
+  }
+}
+
+TEST(PlanDiff, NodesRemovedFromTheFileAreDeletedLastWithTheirSteps) {
+  Desired d = two_nodes();
+  Observed o = converged(d);
+  ObservedVm extra = o.vms[0];
+  extra.node = "cp-9";
+  extra.vm.vmid = 150;
+  o.vms.push_back(extra);
+  d.nodes[1].vm.cores = 3;
+  const Plan p = diff(d, o);
+  ASSERT_EQ(p.changes.size(), 2u);
+  EXPECT_EQ(lines(p).back(), "delete vm cp-9");
+  EXPECT_EQ(p.changes.back().details.front(), "remove its etcd member");
+  EXPECT_EQ(p.changes.back().details.back(), "destroy VM 150 on pve1");
+}
+
+TEST(PlanRender, TextHasTerraformSymbolsAndASummary) {
+  Desired d = two_nodes();
+  Observed o = converged(d);
+  d.nodes[1].vm.cores = 3;
+  d.nodes[0].vm.pve_node = "pve3";
+  const std::string text = render_text(diff(d, o), false);
+  EXPECT_THAT(text, HasSubstr("-/+ vm              cp-1"));
+  EXPECT_THAT(text, HasSubstr("  ~ vm              w-1"));
+  EXPECT_THAT(text, HasSubstr("  + boot-image      pve3/local"));
+  EXPECT_THAT(text, HasSubstr("Plan: 2 to create, 1 to update, 1 to replace, 0 to destroy"));
+}
+
+TEST(PlanRender, JsonCountsEachKind) {
+  const Desired d = two_nodes();
+  Observed o;
+  o.etcd_members = std::vector<std::string>{};
+  const nlohmann::json j = render_json(diff(d, o));
+  EXPECT_EQ(j["summary"]["create"], 6);
+  EXPECT_EQ(j["summary"]["run"], 1);
+  EXPECT_EQ(j["changes"][0]["action"], "create");
+  EXPECT_EQ(j["changes"][0]["subject"], "boot-image");
+}
+
+}  // namespace
+}  // namespace plan
