@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::register_kubeconfig(app, ctx);
   cli::register_node(app, ctx);
   cli::register_plan(app, ctx);
+  cli::register_apply(app, ctx);
   cli::register_lab(app, ctx);
 
   try {

@@ -12,8 +12,7 @@
 #include "cli/cluster_inputs.h"
 #include "cli/context.h"
 #include "cli/verbs.h"
-#include "secrets/leaf.h"
-#include "secrets/talosconfig.h"
+#include "engine/admin_talosconfig.h"
 #include "talos/cluster_configs.h"
 #include "util/file.h"
 
@@ -24,21 +23,6 @@ struct GenConfigOptions {
   std::string file = "cluster.yaml";
   std::string out_dir = "out";
 };
-
-util::Result<secrets::Secret> talosconfig_for(const spec::Cluster& cluster,
-                                              const secrets::Bundle& bundle) {
-  ASSIGN_OR_RETURN(const secrets::PemCertAndKey client,
-                   secrets::issue_talos_client_cert(bundle.certs.os, {"os:admin"},
-                                                    std::chrono::system_clock::now()));
-  ASSIGN_OR_RETURN(const secrets::PemCertAndKey os_ca,
-                   secrets::decode_cert_and_key(bundle.certs.os, "certs.os"));
-  std::vector<std::string> endpoints;
-  for (const spec::Node* cp : cluster.control_planes()) {
-    endpoints.push_back(cp->address);
-  }
-  return secrets::render_talosconfig(cluster.name, endpoints, {}, os_ca.crt, client.crt,
-                                     client.key);
-}
 
 util::Result<void> write_outputs(const std::string& dir,
                                  const std::vector<talos::NodeConfig>& configs,
@@ -66,7 +50,8 @@ int run_gen_config(const GenConfigOptions& opts, Context& ctx) {
     ctx.report(configs.error());
     return kExitError;
   }
-  util::Result<secrets::Secret> talosconfig = talosconfig_for(inputs->cluster, inputs->bundle);
+  util::Result<secrets::Secret> talosconfig =
+      engine::admin_talosconfig(inputs->cluster, inputs->bundle, std::chrono::system_clock::now());
   if (!talosconfig.ok()) {
     ctx.report(std::move(talosconfig).error().with_context("talosconfig"));
     return kExitError;

@@ -4,9 +4,9 @@
 #include <cstdlib>
 #include <memory>
 #include <ostream>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
 #include "cli/estate.h"
 #include "cli/output_flag.h"
@@ -41,7 +41,8 @@ int run_plan(const PlanOptions& opts, Context& ctx) {
   } else if (opts.format == "yaml") {
     *ctx.out << plan::render_yaml(plan);
   } else {
-    *ctx.out << plan::render_text(plan, ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr);
+    *ctx.out << plan::render_text(
+        plan, ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr);
   }
   return plan.empty() ? kExitOk : kExitChanges;
 }

@@ -48,10 +48,9 @@ plan::Desired desired_state(const spec::Cluster& cluster,
   desired.cluster = cluster.name;
   desired.talos_version = cluster.talos_version;
   desired.schematic_id = schematic_id;
-  desired.boot_image_filename =
-      factory::boot_iso(cluster.image.factory_url, schematic_id, cluster.talos_version,
-                        cluster.image.platform)
-          .filename;
+  desired.boot_image_filename = factory::boot_iso(cluster.image.factory_url, schematic_id,
+                                                  cluster.talos_version, cluster.image.platform)
+                                    .filename;
   desired.iso_storage = cluster.vm_defaults.iso_storage;
   for (const spec::Node& node : cluster.nodes) {
     plan::DesiredNode out;

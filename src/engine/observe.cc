@@ -53,8 +53,8 @@ util::Result<std::vector<plan::ObservedVm>> owned_vms(const spec::Cluster& clust
     observed.node = facts.owner->node;
     observed.role =
         has_tag(vm, "controlplane") ? spec::NodeRole::ControlPlane : spec::NodeRole::Worker;
-    observed.vm = {vm.node,   vm.vmid,         facts.name, facts.cores, facts.memory_mib,
-                   facts.disk_gib, facts.mac, facts.address};
+    observed.vm = {vm.node,          vm.vmid,        facts.name, facts.cores,
+                   facts.memory_mib, facts.disk_gib, facts.mac,  facts.address};
     observed.power = power_of(vm.status);
     observed.smbios_uuid = facts.smbios_uuid;
     observed.lock = vm.lock;
@@ -113,14 +113,11 @@ plan::ObservedNode probe(const std::string& name, const std::string& address,
     }
     return node;
   }
+  // Version needs os:admin in maintenance mode; Disks answers any caller (talos.md §1.6).
   auto maintenance = dial(address, talos::ConnectMode::Maintenance);
-  if (maintenance.ok()) {
-    util::Result<talos::VersionInfo> v = (*maintenance)->version();
-    if (v.ok()) {
-      node.state = plan::TalosState::Maintenance;
-      node.talos_version = v->tag;
-      return node;
-    }
+  if (maintenance.ok() && (*maintenance)->disks().ok()) {
+    node.state = plan::TalosState::Maintenance;
+    return node;
   }
   node.state = plan::TalosState::Unreachable;
   node.error = version.error().message;

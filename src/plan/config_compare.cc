@@ -109,8 +109,7 @@ util::Result<std::vector<std::string>> config_differences(std::string_view activ
     const auto a = have.find(key);
     const auto b = want.find(key);
     const std::string prefix = key == "v1alpha1" ? "" : key;
-    collect(a != have.end() ? a->second : none, b != want.end() ? b->second : none, prefix,
-            paths);
+    collect(a != have.end() ? a->second : none, b != want.end() ? b->second : none, prefix, paths);
   }
   return std::vector<std::string>(paths.begin(), paths.end());
 }

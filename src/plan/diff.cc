@@ -69,8 +69,10 @@ class Differ {
     Plan out;
     for (const BootImage& image : images_needed_) {
       if (observed_.boot_images_present.count(image) == 0) {
-        out.changes.push_back({ChangeKind::Create, Subject::BootImage,
-                               image.pve_node + "/" + image.storage, {image.filename},
+        out.changes.push_back({ChangeKind::Create,
+                               Subject::BootImage,
+                               image.pve_node + "/" + image.storage,
+                               {image.filename},
                                "download from the Image Factory"});
       }
     }
@@ -91,15 +93,20 @@ class Differ {
     if (vm == nullptr) {
       needs_image(node);
       vms_.push_back({ChangeKind::Create, Subject::Vm, node.name, {shape_summary(node.vm)}, ""});
-      configs_.push_back({ChangeKind::Create, Subject::MachineConfig, node.name, {},
+      configs_.push_back({ChangeKind::Create,
+                          Subject::MachineConfig,
+                          node.name,
+                          {},
                           "applied in maintenance mode after the VM boots"});
       return;
     }
     if (std::string why = replace_reason(node.vm, vm->vm); !why.empty()) {
       needs_image(node);
-      vms_.push_back(
-          {ChangeKind::Replace, Subject::Vm, node.name, {shape_summary(node.vm)}, why});
-      configs_.push_back({ChangeKind::Create, Subject::MachineConfig, node.name, {},
+      vms_.push_back({ChangeKind::Replace, Subject::Vm, node.name, {shape_summary(node.vm)}, why});
+      configs_.push_back({ChangeKind::Create,
+                          Subject::MachineConfig,
+                          node.name,
+                          {},
                           "applied in maintenance mode after the new VM boots"});
       return;
     }
@@ -107,10 +114,13 @@ class Differ {
       vms_.push_back({ChangeKind::Update, Subject::Vm, node.name, updates, "in place"});
     }
     if (vm->power != PowerState::Running) {
-      power_.push_back({ChangeKind::Run, Subject::Power, node.name, {"start VM"},
+      power_.push_back({ChangeKind::Run,
+                        Subject::Power,
+                        node.name,
+                        {"start VM"},
                         fmt::format("VM {} is not running", vm->vm.vmid)});
-      notes_.push_back(fmt::format(
-          "{}: its machine config is compared once the VM runs", node.name));
+      notes_.push_back(
+          fmt::format("{}: its machine config is compared once the VM runs", node.name));
       return;
     }
     config_changes(node);
@@ -122,13 +132,17 @@ class Differ {
       return;
     }
     if (talos->state == TalosState::Unreachable) {
-      notes_.push_back(fmt::format("{}: the Talos API did not answer ({}); its machine config "
-                                   "could not be compared",
-                                   node.name, talos->error));
+      notes_.push_back(
+          fmt::format("{}: the Talos API did not answer ({}); its machine config "
+                      "could not be compared",
+                      node.name, talos->error));
       return;
     }
     if (talos->state == TalosState::Maintenance) {
-      configs_.push_back({ChangeKind::Create, Subject::MachineConfig, node.name, {},
+      configs_.push_back({ChangeKind::Create,
+                          Subject::MachineConfig,
+                          node.name,
+                          {},
                           "the node waits in maintenance mode"});
       return;
     }
@@ -171,7 +185,10 @@ class Differ {
     if (first_cp == desired_.nodes.end()) {
       return;
     }
-    cluster_.push_back({ChangeKind::Run, Subject::Bootstrap, first_cp->name, {},
+    cluster_.push_back({ChangeKind::Run,
+                        Subject::Bootstrap,
+                        first_cp->name,
+                        {},
                         "etcd has no members yet; checked again right before bootstrapping"});
   }
 
@@ -205,6 +222,8 @@ class Differ {
 
 }  // namespace
 
-Plan diff(const Desired& desired, const Observed& observed) { return Differ(desired, observed).run(); }
+Plan diff(const Desired& desired, const Observed& observed) {
+  return Differ(desired, observed).run();
+}
 
 }  // namespace plan

@@ -41,7 +41,8 @@ struct BootImage {
   std::string filename;  // talos-<schematic12>-<version>-<platform>-amd64.iso
 
   friend bool operator<(const BootImage& a, const BootImage& b) {
-    return std::tie(a.pve_node, a.storage, a.filename) < std::tie(b.pve_node, b.storage, b.filename);
+    return std::tie(a.pve_node, a.storage, a.filename) <
+           std::tie(b.pve_node, b.storage, b.filename);
   }
 };
 
@@ -58,7 +59,7 @@ enum class PowerState { Running, Stopped, Unknown };
 
 // A VM on Proxmox that carries this cluster's ownership marker.
 struct ObservedVm {
-  std::string node;  // the Talos node name recorded in the marker
+  std::string node;                              // the Talos node name recorded in the marker
   spec::NodeRole role = spec::NodeRole::Worker;  // from the VM's tags
   VmShape vm;
   PowerState power = PowerState::Unknown;

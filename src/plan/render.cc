@@ -37,8 +37,8 @@ std::string change_line(const Change& change, bool color) {
   if (color) {
     symbol = fmt::format("\033[{}m{}\033[0m", style.color, symbol);
   }
-  std::string line = fmt::format("{} {:<15} {}", symbol, subject_name(change.subject),
-                                 change.target);
+  std::string line =
+      fmt::format("{} {:<15} {}", symbol, subject_name(change.subject), change.target);
   if (!change.reason.empty()) {
     line += fmt::format("  ({})", change.reason);
   }

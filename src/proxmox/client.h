@@ -2,6 +2,7 @@
 // failures of idempotent calls retried with backoff, and background tasks awaited.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -59,7 +60,7 @@ class Client {
   std::unique_ptr<HttpTransport> transport_;
   util::Clock& clock_;
   RetryPolicy retry_;
-  int requests_sent_ = 0;
+  std::atomic<int> requests_sent_{0};  // calls may come from several threads
 };
 
 }  // namespace proxmox

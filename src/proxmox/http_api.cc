@@ -1,3 +1,5 @@
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "proxmox/api.h"
@@ -274,7 +276,9 @@ class HttpApi final : public Api {
     }
   }
 
+  // The engine creates VMs from several threads at once.
   Result<PveVersion> cached_version() {
+    std::lock_guard<std::mutex> lock(version_mutex_);
     if (!version_) {
       ASSIGN_OR_RETURN(PveVersion v, version());
       version_ = v;
@@ -330,6 +334,7 @@ class HttpApi final : public Api {
 
   Client& client_;
   HttpApiOptions options_;
+  std::mutex version_mutex_;
   std::optional<PveVersion> version_;
 };
 

@@ -2,6 +2,7 @@
 #include "talos/grpc_channel.h"
 
 #include <charconv>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <grpcpp/create_channel.h>
@@ -9,6 +10,8 @@
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/support/channel_arguments.h>
+#include <grpc/support/log.h>
+#include <spdlog/spdlog.h>
 
 #include "talos/x509_info.h"
 
@@ -111,6 +114,18 @@ util::Result<std::shared_ptr<grpc::ChannelCredentials>> secure_credentials(
   return grpc::SslCredentials(ssl);
 }
 
+// gRPC core prints failed handshakes straight to stderr; probing nodes that are not up yet (or
+// still in maintenance mode) makes many of those on purpose. They go to the debug log instead,
+// and the call's own error says what happened.
+void route_grpc_logs_to_debug() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    gpr_set_log_function([](gpr_log_func_args* args) {
+      spdlog::debug("grpc {}:{}: {}", args->file, args->line, args->message);
+    });
+  });
+}
+
 }  // namespace
 
 util::Result<std::string> normalize_endpoint(const std::string& endpoint) {
@@ -142,6 +157,7 @@ util::Result<std::string> normalize_endpoint(const std::string& endpoint) {
 
 util::Result<std::shared_ptr<grpc::Channel>> make_channel(const std::string& endpoint,
                                                           const ConnectOptions& options) {
+  route_grpc_logs_to_debug();
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> creds,
                    options.mode == ConnectMode::Maintenance ? maintenance_credentials(options)
                                                             : secure_credentials(options));

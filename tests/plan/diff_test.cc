@@ -68,9 +68,8 @@ TEST(PlanDiff, EmptyEstateCreatesImagesVmsConfigsThenBootstraps) {
   o.etcd_members = std::vector<std::string>{};
   const Plan p = diff(d, o);
   EXPECT_THAT(lines(p), ElementsAre("create boot-image pve1/local", "create boot-image pve2/local",
-                                    "create vm cp-1", "create vm w-1",
-                                    "create machine-config cp-1", "create machine-config w-1",
-                                    "run bootstrap cp-1"));
+                                    "create vm cp-1", "create vm w-1", "create machine-config cp-1",
+                                    "create machine-config w-1", "run bootstrap cp-1"));
 }
 
 TEST(PlanDiff, BootImageAlreadyInTheStorageIsNotDownloadedAgain) {
@@ -127,8 +126,7 @@ TEST(PlanDiff, MovingOrShrinkingAVmIsAReplacementWithTheReason) {
 
 TEST(PlanDiff, ChangedConfigListsOnlyThePathsNeverTheValues) {
   Desired d = two_nodes();
-  d.nodes[1].config_yaml =
-      "version: v1alpha1\nmachine:\n  type: worker\n  token: s3cr3t-t0ken\n";
+  d.nodes[1].config_yaml = "version: v1alpha1\nmachine:\n  type: worker\n  token: s3cr3t-t0ken\n";
   const Plan p = diff(d, converged(two_nodes()));
   ASSERT_EQ(p.changes.size(), 1u);
   EXPECT_EQ(p.changes[0].subject, Subject::MachineConfig);

@@ -1,0 +1,419 @@
+// engine::apply_plan (see apply.h).
+#include "engine/apply.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "engine/node_bringup.h"
+#include "engine/vm_request.h"
+#include "util/parallel.h"
+
+namespace engine {
+namespace {
+
+using plan::Change;
+using plan::ChangeKind;
+using plan::Subject;
+
+// The first error of several parallel jobs (the others finish their current call and stop).
+class FirstError {
+ public:
+  void record(util::Error error) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) {
+      error_ = std::move(error);
+    }
+  }
+  bool failed() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return error_.has_value();
+  }
+  util::Result<void> result() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (error_) {
+      return *error_;
+    }
+    return {};
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<util::Error> error_;
+};
+
+// Runs `job` for each item, in parallel; a failure is reported on the item's step and stops
+// items not started yet.
+template <typename Item>
+util::Result<void> for_each_parallel(const std::vector<Item>& items, std::size_t parallel,
+                                     const std::function<util::Result<void>(const Item&)>& job) {
+  FirstError first;
+  util::parallel_for(items.size(), parallel, [&](std::size_t i) {
+    if (first.failed()) {
+      return;
+    }
+    util::Result<void> r = job(items[i]);
+    if (!r.ok()) {
+      first.record(std::move(r).error());
+    }
+  });
+  return first.result();
+}
+
+class Applier {
+ public:
+  Applier(const spec::Cluster& cluster, const plan::Desired& desired,
+          const plan::Observed& observed, ApplyServices& services, const ApplyOptions& options)
+      : cluster_(cluster),
+        desired_(desired),
+        observed_(observed),
+        s_(services),
+        options_(options) {}
+
+  util::Result<void> run(const plan::Plan& plan) {
+    RETURN_IF_ERROR(refuse_unsupported(plan));
+    if (std::any_of(plan.changes.begin(), plan.changes.end(), [](const Change& c) {
+          return c.subject == Subject::BootImage ||
+                 (c.subject == Subject::Vm && c.kind == ChangeKind::Create);
+        })) {
+      RETURN_IF_ERROR(register_schematic());
+    }
+    RETURN_IF_ERROR(boot_images(of(plan, Subject::BootImage)));
+    RETURN_IF_ERROR(create_vms(of(plan, Subject::Vm, ChangeKind::Create)));
+    RETURN_IF_ERROR(update_vms(of(plan, Subject::Vm, ChangeKind::Update)));
+    RETURN_IF_ERROR(start_vms(of(plan, Subject::Power)));
+    RETURN_IF_ERROR(configure(of(plan, Subject::MachineConfig)));
+    if (!of(plan, Subject::Bootstrap).empty()) {
+      RETURN_IF_ERROR(bootstrap(of(plan, Subject::Bootstrap).front().target));
+    }
+    if (!plan.empty()) {
+      RETURN_IF_ERROR(health());
+    }
+    return {};
+  }
+
+ private:
+  static std::vector<Change> of(const plan::Plan& plan, Subject subject,
+                                std::optional<ChangeKind> kind = std::nullopt) {
+    std::vector<Change> out;
+    for (const Change& c : plan.changes) {
+      if (c.subject == subject && (!kind || c.kind == *kind)) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  const spec::Node& node(const std::string& name) const {
+    for (const spec::Node& n : cluster_.nodes) {
+      if (n.name == name) {
+        return n;
+      }
+    }
+    TALFORGE_ASSERT(false && "plan names a node that cluster.yaml does not have");
+    return cluster_.nodes.front();
+  }
+
+  const plan::DesiredNode& desired(const std::string& name) const {
+    for (const plan::DesiredNode& n : desired_.nodes) {
+      if (n.name == name) {
+        return n;
+      }
+    }
+    TALFORGE_ASSERT(false && "plan names a node that is not desired");
+    return desired_.nodes.front();
+  }
+
+  // TODO(#6): VM replacement and node removal (drain through the Kubernetes API, etcd member
+  // removal with the quorum check, reset, destroy).
+  static util::Result<void> refuse_unsupported(const plan::Plan& plan) {
+    for (const Change& c : plan.changes) {
+      if (c.kind == ChangeKind::Replace || c.kind == ChangeKind::Delete) {
+        return util::Error::conflict(
+                   fmt::format("{} VM of node {} ({}): this talforge build cannot do that yet",
+                               c.kind == ChangeKind::Replace ? "replacing the" : "removing the",
+                               c.target, c.reason))
+            .with_hint(
+                "nothing was changed; revert that part of cluster.yaml, or do it by hand "
+                "in Proxmox, then run apply again");
+      }
+    }
+    return {};
+  }
+
+  util::Result<void> register_schematic() {
+    auto step = s_.progress.start(cluster_.name, "factory.schematic");
+    util::Result<std::string> id = s_.register_schematic();
+    if (!id.ok()) {
+      step.fail(id.error().describe());
+      return std::move(id).error().with_context("register the schematic with the Image Factory");
+    }
+    step.finish(*id);
+    return {};
+  }
+
+  util::Result<void> boot_images(const std::vector<Change>& changes) {
+    return for_each_parallel<Change>(changes, changes.size(), [&](const Change& c) {
+      const std::string pve_node = c.target.substr(0, c.target.find('/'));
+      auto step = s_.progress.start(c.target, "pve.boot-image");
+      proxmox::DownloadRequest request;
+      request.pve_node = pve_node;
+      request.storage = desired_.iso_storage;
+      request.url = s_.boot_image_url;
+      request.filename = desired_.boot_image_filename;
+      util::Result<std::string> volid = s_.pve.ensure_downloaded(request);
+      if (!volid.ok()) {
+        step.fail(volid.error().describe());
+        return util::Result<void>(std::move(volid).error().with_context(
+            fmt::format("download the boot image into {}", c.target)));
+      }
+      step.finish(*volid);
+      return util::Result<void>();
+    });
+  }
+
+  // VMIDs are allocated one after the other before any create, so parallel creates never race
+  // for the same ID; IDs configured for other nodes are skipped.
+  util::Result<std::map<std::string, int>> allocate_vmids(const std::vector<Change>& creates) {
+    std::set<int> reserved;
+    for (const spec::Node& n : cluster_.nodes) {
+      if (n.vmid) {
+        reserved.insert(*n.vmid);
+      }
+    }
+    std::map<std::string, int> out;
+    int next = options_.first_vmid;
+    for (const Change& c : creates) {
+      const spec::Node& n = node(c.target);
+      if (n.vmid) {
+        out[n.name] = *n.vmid;
+        continue;
+      }
+      int id = 0;
+      do {
+        ASSIGN_OR_RETURN(id, s_.pve.free_vmid(next));
+        next = id + 1;
+      } while (reserved.count(id) != 0);
+      out[n.name] = id;
+    }
+    return out;
+  }
+
+  util::Result<void> create_vms(const std::vector<Change>& creates) {
+    if (creates.empty()) {
+      return {};
+    }
+    ASSIGN_OR_RETURN(auto vmids, allocate_vmids(creates));
+    std::map<std::string, std::vector<Change>> by_pve_node;
+    for (const Change& c : creates) {
+      by_pve_node[node(c.target).pve_node].push_back(c);
+    }
+    std::vector<std::vector<Change>> groups;
+    for (auto& [_, group] : by_pve_node) {
+      groups.push_back(std::move(group));
+    }
+    return for_each_parallel<std::vector<Change>>(
+        groups, groups.size(), [&](const std::vector<Change>& group) {
+          return for_each_parallel<Change>(
+              group, options_.vm_parallel_per_pve_node,
+              [&](const Change& c) { return create_vm(node(c.target), vmids.at(c.target)); });
+        });
+  }
+
+  util::Result<void> create_vm(const spec::Node& n, int vmid) {
+    auto step = s_.progress.start(n.name, "vm.create");
+    util::Result<void> r = [&]() -> util::Result<void> {
+      ASSIGN_OR_RETURN(std::string uuid, s_.new_uuid());
+      const std::string iso =
+          fmt::format("{}:iso/{}", desired_.iso_storage, desired_.boot_image_filename);
+      RETURN_IF_ERROR(s_.pve.create_vm(vm_request(cluster_, n, vmid, iso, uuid)));
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        uuids_[n.name] = uuid;
+      }
+      step.note(fmt::format("VM {} created on {}", vmid, n.pve_node));
+      return s_.pve.start_vm(n.pve_node, vmid);
+    }();
+    if (!r.ok()) {
+      step.fail(r.error().describe());
+      return std::move(r).error().with_context(
+          fmt::format("create VM {} for {} on {}", vmid, n.name, n.pve_node));
+    }
+    step.finish(fmt::format("VM {} running", vmid));
+    return {};
+  }
+
+  util::Result<void> update_vms(const std::vector<Change>& updates) {
+    for (const Change& c : updates) {
+      const plan::ObservedVm* vm = observed_.vm_of(c.target);
+      TALFORGE_ASSERT(vm != nullptr);
+      auto step = s_.progress.start(c.target, "vm.update");
+      util::Result<void> r = update_vm(desired(c.target).vm, *vm);
+      if (!r.ok()) {
+        step.fail(r.error().describe());
+        return std::move(r).error().with_context(
+            fmt::format("update VM {} of {}", vm->vm.vmid, c.target));
+      }
+      step.finish(fmt::format("{}", fmt::join(c.details, ", ")));
+    }
+    return {};
+  }
+
+  util::Result<void> update_vm(const plan::VmShape& want, const plan::ObservedVm& have) {
+    ASSIGN_OR_RETURN(proxmox::VmConfig config, s_.pve.vm_config(have.vm.pve_node, have.vm.vmid));
+    proxmox::Params changes;
+    if (want.cores != have.vm.cores) {
+      changes.push_back({"cores", std::to_string(want.cores)});
+    }
+    if (want.memory_mib != have.vm.memory_mib) {
+      changes.push_back({"memory", std::to_string(want.memory_mib)});
+    }
+    if (want.name != have.vm.name) {
+      changes.push_back({"name", want.name});
+    }
+    if (!changes.empty()) {
+      RETURN_IF_ERROR(s_.pve.update_vm(have.vm.pve_node, have.vm.vmid, changes, {}, config.digest));
+    }
+    if (want.disk_gib > have.vm.disk_gib) {
+      RETURN_IF_ERROR(s_.pve.resize_disk(have.vm.pve_node, have.vm.vmid, "scsi0", want.disk_gib));
+    }
+    return {};
+  }
+
+  util::Result<void> start_vms(const std::vector<Change>& starts) {
+    for (const Change& c : starts) {
+      const plan::ObservedVm* vm = observed_.vm_of(c.target);
+      TALFORGE_ASSERT(vm != nullptr);
+      auto step = s_.progress.start(c.target, "vm.start");
+      util::Result<void> r = s_.pve.start_vm(vm->vm.pve_node, vm->vm.vmid);
+      if (!r.ok()) {
+        step.fail(r.error().describe());
+        return std::move(r).error().with_context(fmt::format("start VM {}", vm->vm.vmid));
+      }
+      step.finish();
+    }
+    return {};
+  }
+
+  std::string expected_uuid(const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = uuids_.find(name); it != uuids_.end()) {
+      return it->second;
+    }
+    const plan::ObservedVm* vm = observed_.vm_of(name);
+    return vm != nullptr ? vm->smbios_uuid : std::string();
+  }
+
+  // Control planes and workers in parallel: a worker's own boot waits for a control plane's
+  // trustd, as on real Talos.
+  util::Result<void> configure(const std::vector<Change>& changes) {
+    return for_each_parallel<Change>(changes, changes.size(), [&](const Change& c) {
+      const spec::Node& n = node(c.target);
+      NodeTarget target{n.name, n.address, expected_uuid(n.name), desired(n.name).config_yaml};
+      auto step = s_.progress.start(n.name, "talos.config");
+      util::Result<void> r =
+          c.kind == ChangeKind::Create
+              ? configure_node(target, s_.dial, s_.progress.clock(), options_.wait, step)
+              : reconfigure_node(target, s_.dial, s_.progress.clock(), options_.wait, step);
+      if (!r.ok()) {
+        step.fail(r.error().describe());
+        return util::Result<void>(
+            std::move(r).error().with_context(fmt::format("configure {} ({})", n.name, n.address)));
+      }
+      step.finish("configured");
+      return util::Result<void>();
+    });
+  }
+
+  util::Result<void> bootstrap(const std::string& name) {
+    const spec::Node& n = node(name);
+    auto step = s_.progress.start(name, "etcd.bootstrap");
+    util::Result<void> r = bootstrap_once(n);
+    if (!r.ok()) {
+      step.fail(r.error().describe());
+      return std::move(r).error().with_context(fmt::format("bootstrap etcd on {}", name));
+    }
+    step.finish();
+    return {};
+  }
+
+  // Guarded: any control plane that already reports etcd members means the cluster exists, and
+  // "already bootstrapped" counts as done (an earlier run may have lost the reply).
+  util::Result<void> bootstrap_once(const spec::Node& n) {
+    for (const spec::Node* cp : cluster_.control_planes()) {
+      util::Result<std::unique_ptr<talos::Api>> api =
+          s_.dial(cp->address, talos::ConnectMode::Secure);
+      if (!api.ok()) {
+        continue;
+      }
+      util::Result<std::vector<talos::EtcdMember>> members = (*api)->etcd_member_list(false);
+      if (members.ok() && !members->empty()) {
+        return {};
+      }
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<talos::Api> api,
+                     s_.dial(n.address, talos::ConnectMode::Secure));
+    return wait_until(fmt::format("{} accepting Bootstrap", n.name), s_.progress.clock(),
+                      options_.wait, [&]() -> util::Result<void> {
+                        util::Result<void> r = api->bootstrap();
+                        if (!r.ok() && r.error().code == util::ErrorCode::AlreadyExists) {
+                          return {};
+                        }
+                        return r;
+                      });
+  }
+
+  util::Result<void> health() {
+    const std::vector<const spec::Node*> cps = cluster_.control_planes();
+    if (cps.empty()) {
+      return {};
+    }
+    auto step = s_.progress.start(cluster_.name, "cluster.health");
+    talos::HealthCheckRequest request;
+    request.wait_timeout = options_.health_timeout;
+    for (const spec::Node& n : cluster_.nodes) {
+      (n.role == spec::NodeRole::ControlPlane ? request.control_plane_nodes : request.worker_nodes)
+          .push_back(n.address);
+    }
+    util::Result<void> r = [&]() -> util::Result<void> {
+      ASSIGN_OR_RETURN(std::unique_ptr<talos::Api> api,
+                       s_.dial(cps.front()->address, talos::ConnectMode::Secure));
+      talos::StreamOptions stream;
+      stream.timeout = options_.health_timeout + std::chrono::minutes(1);
+      return api->health_check(
+          request,
+          [&](const std::string& line) {
+            step.note(line);
+            return true;
+          },
+          stream);
+    }();
+    if (!r.ok()) {
+      step.fail(r.error().describe());
+      return std::move(r).error().with_context("cluster health");
+    }
+    step.finish("all checks passed");
+    return {};
+  }
+
+  const spec::Cluster& cluster_;
+  const plan::Desired& desired_;
+  const plan::Observed& observed_;
+  ApplyServices& s_;
+  const ApplyOptions& options_;
+  std::mutex mutex_;
+  std::map<std::string, std::string> uuids_;
+};
+
+}  // namespace
+
+util::Result<void> apply_plan(const spec::Cluster& cluster, const plan::Desired& desired,
+                              const plan::Observed& observed, const plan::Plan& plan,
+                              ApplyServices& services, const ApplyOptions& options) {
+  return Applier(cluster, desired, observed, services, options).run(plan);
+}
+
+}  // namespace engine

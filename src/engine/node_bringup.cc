@@ -1,0 +1,88 @@
+// Node bring-up steps (see node_bringup.h).
+#include "engine/node_bringup.h"
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "talos/system_information.h"
+
+namespace engine {
+namespace {
+
+util::Result<std::unique_ptr<talos::Api>> answering(const NodeTarget& node, const TalosDialer& dial,
+                                                    talos::ConnectMode mode) {
+  ASSIGN_OR_RETURN(std::unique_ptr<talos::Api> api, dial(node.address, mode));
+  // Version needs os:admin in maintenance mode; Disks answers any caller (talos.md §1.6).
+  if (mode == talos::ConnectMode::Maintenance) {
+    RETURN_IF_ERROR(api->disks());
+  } else {
+    RETURN_IF_ERROR(api->version());
+  }
+  return api;
+}
+
+util::Result<void> verify_identity(const NodeTarget& node, talos::Api& api) {
+  ASSIGN_OR_RETURN(std::string uuid, talos::system_uuid(api));
+  if (uuid != node.expected_uuid) {
+    return util::Error{util::ErrorCode::PermissionDenied,
+                       fmt::format("the machine answering at {} reports SMBIOS UUID {}, but the "
+                                   "VM talforge created for {} has {}; no config was sent",
+                                   node.address, uuid, node.name, node.expected_uuid),
+                       "another machine holds this address: find it (its UUID is above), stop it "
+                       "or change the node's address in cluster.yaml, then run apply again",
+                       {}};
+  }
+  return {};
+}
+
+}  // namespace
+
+util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& dial,
+                                   util::Clock& clock, const WaitPolicy& wait) {
+  // While the node installs and reboots, its TLS handshake fails in every way there is; all of
+  // them mean "not yet" here (the identity was checked before the config was sent).
+  return wait_until(
+      fmt::format("{} answering the Talos API with the cluster's certificates", node.name), clock,
+      wait, [&]() -> util::Result<void> {
+        util::Result<std::unique_ptr<talos::Api>> api =
+            answering(node, dial, talos::ConnectMode::Secure);
+        if (!api.ok()) {
+          return util::Error::unavailable(api.error().describe());
+        }
+        return {};
+      });
+}
+
+util::Result<void> configure_node(const NodeTarget& node, const TalosDialer& dial,
+                                  util::Clock& clock, const WaitPolicy& wait,
+                                  Progress::Step& step) {
+  std::unique_ptr<talos::Api> api;
+  RETURN_IF_ERROR(
+      wait_until(fmt::format("{} ({}) reaching maintenance mode", node.name, node.address), clock,
+                 wait, [&]() -> util::Result<void> {
+                   ASSIGN_OR_RETURN(api, answering(node, dial, talos::ConnectMode::Maintenance));
+                   return {};
+                 }));
+  step.note("in maintenance mode");
+  RETURN_IF_ERROR(verify_identity(node, *api));
+  step.note("identity verified (SMBIOS UUID matches the VM)");
+  ASSIGN_OR_RETURN(talos::ApplyResult applied,
+                   api->apply_configuration(node.config_yaml, talos::ApplyMode::Auto, false));
+  step.note(
+      fmt::format("config applied (mode {}); installing", talos::apply_mode_name(applied.mode)));
+  return wait_configured(node, dial, clock, wait);
+}
+
+util::Result<void> reconfigure_node(const NodeTarget& node, const TalosDialer& dial,
+                                    util::Clock& clock, const WaitPolicy& wait,
+                                    Progress::Step& step) {
+  ASSIGN_OR_RETURN(std::unique_ptr<talos::Api> api,
+                   answering(node, dial, talos::ConnectMode::Secure));
+  ASSIGN_OR_RETURN(talos::ApplyResult applied,
+                   api->apply_configuration(node.config_yaml, talos::ApplyMode::Auto, false));
+  step.note(fmt::format("config applied (mode {})", talos::apply_mode_name(applied.mode)));
+  return wait_configured(node, dial, clock, wait);
+}
+
+}  // namespace engine

@@ -1,0 +1,36 @@
+// engine::wait_until (see wait.h).
+#include "engine/wait.h"
+
+#include <fmt/format.h>
+
+namespace engine {
+
+bool worth_waiting(const util::Error& error) {
+  return error.code == util::ErrorCode::Unavailable || error.code == util::ErrorCode::Timeout;
+}
+
+util::Result<void> wait_until(const std::string& what, util::Clock& clock, const WaitPolicy& policy,
+                              const std::function<util::Result<void>()>& attempt,
+                              const std::function<void(const util::Error&)>& on_retry) {
+  const auto deadline = clock.now() + policy.timeout;
+  for (int tries = 1;; ++tries) {
+    util::Result<void> result = attempt();
+    if (result.ok()) {
+      return result;
+    }
+    if (!worth_waiting(result.error())) {
+      return result;
+    }
+    if (on_retry) {
+      on_retry(result.error());
+    }
+    if (clock.now() + policy.poll.delay(tries) >= deadline) {
+      const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(policy.timeout).count();
+      return util::Error::timeout(fmt::format("{} did not happen within {} s: {}", what, seconds,
+                                              result.error().describe()));
+    }
+    clock.sleep_for(policy.poll.delay(tries));
+  }
+}
+
+}  // namespace engine

@@ -1,0 +1,30 @@
+// Polling a condition until it holds or a deadline passes, for the steps where the outside system
+// offers nothing to watch (a VM booting into maintenance mode, a node rebooting into mTLS).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "util/backoff.h"
+#include "util/clock.h"
+#include "util/result.h"
+
+namespace engine {
+
+struct WaitPolicy {
+  std::chrono::milliseconds timeout{std::chrono::minutes(20)};
+  util::Backoff poll{std::chrono::milliseconds(50), std::chrono::milliseconds(1000)};
+};
+
+// Calls `attempt` until it succeeds; a NotRetryable error (InvalidInput, PermissionDenied,
+// Conflict, Internal…) ends the wait at once. On timeout: Timeout "<what> did not happen within
+// <t>: <last error>". `on_retry` sees each failed attempt (for progress notes).
+util::Result<void> wait_until(const std::string& what, util::Clock& clock, const WaitPolicy& policy,
+                              const std::function<util::Result<void>()>& attempt,
+                              const std::function<void(const util::Error&)>& on_retry = {});
+
+// Unavailable, Timeout and FailedPrecondition-like "not yet" states are worth waiting out.
+bool worth_waiting(const util::Error& error);
+
+}  // namespace engine
