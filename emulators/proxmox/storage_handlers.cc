@@ -1,5 +1,7 @@
-// Storage listing, content listing, volume delete and download-url (proxmox.md §2.14).
+// Storage listing, content listing, the storage's allowed content, volume delete and
+// download-url (proxmox.md §2.14).
 #include <regex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -25,6 +27,15 @@ json storage_json(const Storage& storage) {
           {"active", 1},            {"enabled", 1},          {"shared", 0},
           {"total", storage.total}, {"used", used},          {"avail", storage.total - used},
           {"used_fraction", static_cast<double>(used) / static_cast<double>(storage.total)}};
+}
+
+// Content types a storage type can hold at all (proxmox.md §2.14; `import` from PVE 8).
+bool storage_type_holds(const std::string& type, const std::string& content,
+                        const PveVersion& version) {
+  if (type == "dir") {
+    return content != "import" || version.major >= 8;
+  }
+  return content == "images" || content == "rootdir";
 }
 
 Reply list_storages(Emulator& emu, const Call& call) {
@@ -126,6 +137,50 @@ std::optional<Reply> check_filename(const PveVersion& version, const std::string
   return std::nullopt;
 }
 
+// PUT /storage/{storage}: only `content` is modelled (an administrator enabling `import` or
+// taking `iso` away). Like PVE's storage plugins, content types the storage type cannot hold are
+// dropped (PVE only warns in its log).
+Reply update_storage(Emulator& emu, const Call& call) {
+  for (const auto& [key, value] : call.params) {
+    if (key != "storage" && key != "content" && key != "digest") {
+      return reply_error(500, fmt::format("the proxmox emulator models only 'content' of PUT "
+                                          "/storage/{{storage}}, not '{}'",
+                                          key));
+    }
+  }
+  const std::string id = call.param("storage");
+  static const std::regex kSeparator(R"([,;\s]+)");
+  const std::string wanted = call.param("content");
+  std::lock_guard lock(emu.cluster.mutex);
+  std::string type;
+  for (auto& [name, node] : emu.cluster.nodes) {
+    auto it = node.storages.find(id);
+    if (it == node.storages.end()) {
+      continue;
+    }
+    Storage& storage = it->second;
+    type = storage.type;
+    if (!call.params.contains("content")) {
+      continue;
+    }
+    std::set<std::string> content;
+    for (std::sregex_token_iterator t(wanted.begin(), wanted.end(), kSeparator, -1), end; t != end;
+         ++t) {
+      if (!t->str().empty() && storage_type_holds(storage.type, *t, emu.version)) {
+        content.insert(*t);
+      }
+    }
+    if (content.empty()) {
+      return reply_error(500, "storage does not support content type 'none'");
+    }
+    storage.content = std::move(content);
+  }
+  if (type.empty()) {
+    return reply_error(500, fmt::format("storage '{}' does not exist", id));
+  }
+  return reply_data({{"storage", id}, {"type", type}});
+}
+
 Reply download_url(Emulator& emu, const Call& call) {
   DownloadRequest r;
   r.node = call.node();
@@ -181,6 +236,7 @@ void register_storage_handlers(HandlerTable& table) {
   table[{"GET", "/nodes/{node}/storage/{storage}/content"}] = list_content;
   table[{"DELETE", "/nodes/{node}/storage/{storage}/content/{volume}"}] = delete_content;
   table[{"POST", "/nodes/{node}/storage/{storage}/download-url"}] = download_url;
+  table[{"PUT", "/storage/{storage}"}] = update_storage;
 }
 
 }  // namespace pve_emu

@@ -1,6 +1,7 @@
 // Requests real PVE rejects are rejected with the same status and body shape (issue 5,
 // acceptance criterion 1).
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -54,6 +55,12 @@ class Rejection : public ::testing::Test {
   std::unique_ptr<PveClient> api_;
 };
 
+// A body recorded from a real PVE (reference/proxmox/responses/).
+json recorded_body(const std::string& file) {
+  std::ifstream in(std::string(TALFORGE_SHARED_DIR) + "/reference/proxmox/responses/" + file);
+  return json::parse(in, nullptr, false);
+}
+
 TEST_F(Rejection, UnknownParameter) {
   expect_param_error(api_->post("/nodes/pve1/qemu", {{"vmid", "101"}, {"cpu-type", "host"}}),
                      "cpu-type",
@@ -98,6 +105,18 @@ TEST_F(Rejection, VmidTakenOnCreateAndNextid) {
                      "VM 101 already exists");
   ApiResponse free_id = api_->get("/cluster/nextid");
   EXPECT_EQ(free_id.body, (json{{"data", "100"}}));
+}
+
+TEST_F(Rejection, TakenVmidProbeHasTheRecordedPveBody) {
+  create_vm(200);
+  ApiResponse r = api_->get("/cluster/nextid", {{"vmid", "200"}});
+  EXPECT_EQ(r.status, 400) << r.raw;
+  json body = r.body;
+  EXPECT_EQ(body["message"], "Parameter verification failed.\n");  // pve-http-server >= 5.2
+  body.erase("message");
+  const json recorded = recorded_body("error-400-nextid-vmid-exists.json");
+  ASSERT_FALSE(recorded.is_discarded());
+  EXPECT_EQ(body, recorded);
 }
 
 TEST_F(Rejection, MissingPrivilege) {
@@ -148,6 +167,19 @@ TEST_F(Rejection, IsoIntoNonFileStorage) {
                500, "can't upload to storage type 'lvmthin', not a file based storage!");
 }
 
+TEST_F(Rejection, IsoIntoStorageWithoutIsoContent) {
+  // An administrator takes `iso` away from `local` (storage.cfg is cluster-wide).
+  ApiResponse changed = api_->put("/storage/local", {{"content", "vztmpl,backup,import"}});
+  ASSERT_EQ(changed.status, 200) << changed.raw;
+  EXPECT_EQ(changed.data(), (json{{"storage", "local"}, {"type", "dir"}}));
+  EXPECT_EQ(api_->get("/nodes/pve2/storage", {{"content", "iso"}}).data(), json::array());
+  expect_error(api_->post("/nodes/pve2/storage/local/download-url",
+                          {{"url", "http://127.0.0.1:1/x.iso"},
+                           {"content", "iso"},
+                           {"filename", "talos.iso"}}),
+               500, "storage 'local' is not configured for content-type 'iso'");
+}
+
 TEST_F(Rejection, IsoWithWrongExtension) {
   expect_param_error(api_->post("/nodes/pve1/storage/local/download-url",
                                 {{"url", "http://127.0.0.1:1/x.raw"},
@@ -184,6 +216,20 @@ TEST_F(Rejection, BadTokenGets401WithoutBody) {
   PveClient unknown(*server_, "nobody@pve!x", kAdminSecret);
   EXPECT_EQ(unknown.get("/version").status, 401);
   EXPECT_EQ(api_->counters().at("auth_failures"), 2);
+}
+
+TEST_F(Rejection, ExpiredTokenGets401WithoutBody) {
+  const json expired = {{"tokens",
+                         {{{"id", "ops@pve!old"},
+                           {"secret", "7c1e2d3f-0000-4a56-9d0e-5d6b2f3c4e5a"},
+                           {"roles", {"Administrator"}},
+                           {"expire", 1700000000}}}}};
+  ASSERT_EQ(api_->admin_post("/_emulator/tokens", expired).status, 200);
+  PveClient old(*server_, "ops@pve!old", "7c1e2d3f-0000-4a56-9d0e-5d6b2f3c4e5a");
+  ApiResponse r = old.get("/version");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.raw, "");
+  EXPECT_EQ(api_->counters().at("auth_failures"), 1);
 }
 
 TEST_F(Rejection, UnknownAndUnparsableTask) {
@@ -228,6 +274,18 @@ TEST(RejectionPve74, ImportContentIsUnknownAndErrorsHaveNoMessage) {
   ApiResponse storages = api.get("/nodes/pve1/storage", {{"content", "import"}});
   EXPECT_EQ(storages.data(), json::array());
   EXPECT_EQ(api.get("/version").data().at("version"), "7.4-19");
+}
+
+TEST(RejectionPve74, TakenVmidProbeIsTheRecordedBodyExactly) {
+  auto server = start_emulator("7.4", 1);
+  ASSERT_TRUE(server);
+  PveClient api(*server, kAdminToken, kAdminSecret);
+  ApiResponse created = api.post("/nodes/pve1/qemu", {{"vmid", "200"}});
+  ASSERT_EQ(created.status, 200) << created.raw;
+  ASSERT_EQ(api.wait_task(created.data()).at("exitstatus"), "OK");
+  ApiResponse r = api.get("/cluster/nextid", {{"vmid", "200"}});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, recorded_body("error-400-nextid-vmid-exists.json")) << r.raw;
 }
 
 TEST(RejectionPve83, ImportOfQcow2ArrivesOnlyIn84) {
