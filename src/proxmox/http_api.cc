@@ -17,6 +17,20 @@ std::string vm_path(const std::string& node, int vmid, const std::string& rest =
   return fmt::format("/nodes/{}/qemu/{}{}", node, vmid, rest);
 }
 
+// The name PVE stores a downloaded file under: path part dropped, every character outside
+// [a-zA-Z0-9_.-] replaced by '_' (proxmox.md §2.14). Looking for the raw name would miss the
+// file on the next run and the download would fail with "refusing to override existing file".
+std::string pve_file_name(const std::string& filename) {
+  const size_t slash = filename.find_last_of('/');
+  std::string name = slash == std::string::npos ? filename : filename.substr(slash + 1);
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') {
+      c = '_';
+    }
+  }
+  return name;
+}
+
 VmState parse_vm(const json& entry) {
   VmState vm;
   vm.vmid = static_cast<int>(lenient_u64(entry, "vmid"));
@@ -245,14 +259,15 @@ class HttpApi final : public Api {
 
  private:
   Result<std::string> download_once(const DownloadRequest& r) {
-    const std::string volid = fmt::format("{}:{}/{}", r.storage, r.content, r.filename);
+    const std::string filename = pve_file_name(r.filename);
+    const std::string volid = fmt::format("{}:{}/{}", r.storage, r.content, filename);
     ASSIGN_OR_RETURN(std::vector<Volume> present, storage_content(r.pve_node, r.storage, r.content));
     for (const Volume& v : present) {
       if (v.volid == volid) {
         return volid;
       }
     }
-    Params params = {{"url", r.url}, {"content", r.content}, {"filename", r.filename}};
+    Params params = {{"url", r.url}, {"content", r.content}, {"filename", filename}};
     if (!r.sha256.empty()) {
       params.push_back({"checksum", r.sha256});
       params.push_back({"checksum-algorithm", "sha256"});

@@ -118,6 +118,7 @@ ApiResponse PveClient::send(const std::string& method, const std::string& path,
   client.set_connection_timeout(5);
   client.set_read_timeout(10);
   httplib::Headers headers = {{"Authorization", authorization_}};
+  ++requests_sent_;
   httplib::Result res = [&] {
     if (method == "GET") {
       return client.Get(path.c_str(), headers);

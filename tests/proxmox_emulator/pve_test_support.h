@@ -46,6 +46,8 @@ class PveClient {
   // Emulator-only admin routes.
   ApiResponse admin_post(const std::string& path, const nlohmann::json& body);
   nlohmann::json counters();
+  // API requests sent so far (admin routes not included).
+  int requests_sent() const { return requests_sent_; }
 
  private:
   ApiResponse send(const std::string& method, const std::string& path, const std::string& body);
@@ -53,6 +55,7 @@ class PveClient {
   int port_;
   std::string fingerprint_;
   std::string authorization_;
+  int requests_sent_ = 0;
 };
 
 std::string url_encode(const std::string& text);
