@@ -118,7 +118,8 @@ bool hotpluggable(const std::string& key, const std::string& hotplug_setting) {
   if (key == "memory" || key == "balloon") {
     return enabled("memory");
   }
-  if (key == "cores" || key == "sockets" || key == "vcpus") {
+  // CPU hot-plug adds vCPUs up to cores×sockets; the topology itself never changes live.
+  if (key == "vcpus") {
     return enabled("cpu");
   }
   return false;

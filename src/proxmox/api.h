@@ -55,6 +55,13 @@ struct VmConfig {
   std::string digest;                           // pass back on update (optimistic concurrency)
 };
 
+// What an update left for later (proxmox.md §2.9): a running VM takes changes it cannot hot-plug
+// (memory and cores unless `hotplug` allows them) as pending; they apply on its next stop/start.
+struct VmUpdate {
+  bool reboot_needed = false;
+  std::vector<std::string> pending;  // option names PVE lists as pending (set or delete)
+};
+
 struct Volume {
   std::string volid;
   std::string content;
@@ -90,8 +97,9 @@ class Api {
   // this VMID that carries this spec's ownership marker counts as created.
   virtual util::Result<void> create_vm(const VmSpec& spec) = 0;
   virtual util::Result<VmConfig> vm_config(const std::string& pve_node, int vmid) = 0;
-  // POST …/config with the digest read before; `deletes` are option names to remove.
-  virtual util::Result<void> update_vm(const std::string& pve_node, int vmid,
+  // POST …/config with the digest read before; `deletes` are option names to remove. Then
+  // GET …/pending tells whether the VM must be restarted for the changes to take effect.
+  virtual util::Result<VmUpdate> update_vm(const std::string& pve_node, int vmid,
                                        const Params& changes,
                                        const std::vector<std::string>& deletes,
                                        const std::string& digest) = 0;

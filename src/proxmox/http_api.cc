@@ -140,9 +140,9 @@ class HttpApi final : public Api {
     return config;
   }
 
-  Result<void> update_vm(const std::string& node, int vmid, const Params& changes,
-                         const std::vector<std::string>& deletes,
-                         const std::string& digest) override {
+  Result<VmUpdate> update_vm(const std::string& node, int vmid, const Params& changes,
+                             const std::vector<std::string>& deletes,
+                             const std::string& digest) override {
     Params params = changes;
     if (!deletes.empty()) {
       std::string joined;
@@ -155,7 +155,8 @@ class HttpApi final : public Api {
       params.push_back({"digest", digest});
     }
     ASSIGN_OR_RETURN(json upid, client_.call(Method::Post, vm_path(node, vmid, "/config"), params));
-    return wait_if_task(upid);
+    RETURN_IF_ERROR(wait_if_task(upid));
+    return pending_changes(node, vmid);
   }
 
   Result<void> resize_disk(const std::string& node, int vmid, const std::string& disk,
@@ -311,6 +312,19 @@ class HttpApi final : public Api {
     RETURN_IF_ERROR(client_.run_task(Method::Post, vm_path(node, vmid, "/status/" + action),
                                      params, options_.task_wait));
     return {};
+  }
+
+  // Entries of GET …/pending with a `pending` value or a `delete` mark wait for a restart.
+  Result<VmUpdate> pending_changes(const std::string& node, int vmid) {
+    ASSIGN_OR_RETURN(json entries, client_.call(Method::Get, vm_path(node, vmid, "/pending")));
+    VmUpdate update;
+    for (const json& entry : entries) {
+      if (entry.contains("pending") || lenient_u64(entry, "delete") != 0) {
+        update.pending.push_back(lenient_string(entry, "key"));
+      }
+    }
+    update.reboot_needed = !update.pending.empty();
+    return update;
   }
 
   Result<void> wait_if_task(const json& upid) {
