@@ -80,7 +80,7 @@ struct DownloadRequest {
   std::string storage;
   std::string url;
   std::string filename;
-  std::string content = "iso";  // iso | import
+  std::string content = "iso";  // iso (the default route) | import (disk images, PVE 8.4+)
   std::string sha256;           // optional checksum of the downloaded bytes
 };
 
@@ -93,8 +93,10 @@ class Api {
   // The lowest free VMID at or above `from` (PVE's nextid probe; not a reservation).
   virtual util::Result<int> free_vmid(int from) = 0;
 
-  // Creates the VM and waits for the task. Safe to call again after a lost answer: a VM with
-  // this VMID that carries this spec's ownership marker counts as created.
+  // Creates the VM and waits for the task (on the import route also grows the imported disk to
+  // the spec's size). Safe to call again after a lost answer: a VM with this VMID that carries
+  // this spec's ownership marker counts as created. InvalidInput, before any request, when the
+  // PVE release cannot do what the spec asks (check_supported).
   virtual util::Result<void> create_vm(const VmSpec& spec) = 0;
   virtual util::Result<VmConfig> vm_config(const std::string& pve_node, int vmid) = 0;
   // POST …/config with the digest read before; `deletes` are option names to remove. Then
@@ -119,7 +121,8 @@ class Api {
   virtual util::Result<std::vector<Volume>> storage_content(const std::string& pve_node,
                                                             const std::string& storage,
                                                             const std::string& content) = 0;
-  // Returns the volid; downloads only when the storage does not hold the file yet.
+  // Returns the volid; downloads only when the storage does not hold the file yet. Content
+  // `import` on a PVE release without disk-image import is refused locally (InvalidInput).
   virtual util::Result<std::string> ensure_downloaded(const DownloadRequest& request) = 0;
 };
 

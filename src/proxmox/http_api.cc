@@ -96,35 +96,12 @@ class HttpApi final : public Api {
 
   Result<void> create_vm(const VmSpec& spec) override {
     ASSIGN_OR_RETURN(PveVersion pve, cached_version());
-    const Params params = create_params(spec, pve);
-    const std::string path = fmt::format("/nodes/{}/qemu", spec.pve_node);
-    for (int attempt = 1;; ++attempt) {
-      Result<TaskResult> created =
-          client_.run_task(Method::Post, path, params, options_.task_wait);
-      if (created.ok()) {
-        return {};
-      }
-      const ErrorCode code = created.error().code;
-      if (code != ErrorCode::Unavailable && code != ErrorCode::AlreadyExists) {
-        return std::move(created).error();
-      }
-      // The answer was lost or the VMID is taken: whether the VM is ours decides.
-      ASSIGN_OR_RETURN(std::optional<bool> ours, owned_by(spec));
-      if (ours.has_value() && *ours) {
-        return wait_unlocked(spec.pve_node, spec.vmid);
-      }
-      if (ours.has_value()) {
-        return Error::already_exists(
-                   fmt::format("VMID {} is already used by a VM that talforge does not own",
-                               spec.vmid))
-            .with_hint("set vmid for this node in cluster.yaml to a free id, or remove the "
-                       "other VM");
-      }
-      if (attempt >= options_.action_attempts) {
-        return std::move(created).error();
-      }
-      client_.clock().sleep_for(options_.action_backoff.delay(attempt));
+    RETURN_IF_ERROR(check_supported(spec, pve));
+    RETURN_IF_ERROR(create_once(spec, pve));
+    if (!spec.boot_disk_image.empty()) {  // the import took the image's size
+      return resize_disk(spec.pve_node, spec.vmid, "scsi0", spec.disk_gib);
     }
+    return {};
   }
 
   Result<VmConfig> vm_config(const std::string& node, int vmid) override {
@@ -255,10 +232,56 @@ class HttpApi final : public Api {
   }
 
   Result<std::string> ensure_downloaded(const DownloadRequest& r) override {
+    if (r.content != "iso" && r.content != "import") {
+      return Error::invalid_input(fmt::format(
+          "boot image content must be 'iso' or 'import', not '{}'", r.content));
+    }
+    if (r.content == "import") {
+      ASSIGN_OR_RETURN(PveVersion pve, cached_version());
+      if (!pve.supports_import_content()) {
+        return Error::invalid_input(
+                   fmt::format("Proxmox VE {} on {} cannot download disk images into '{}' "
+                               "(content 'import' for .qcow2/.raw arrived in PVE 8.4)",
+                               pve.text, r.pve_node, r.storage))
+            .with_hint("use the Talos ISO (the default), or upgrade Proxmox VE to 8.4 or later");
+      }
+    }
     return with_retries([&] { return download_once(r); });
   }
 
  private:
+  Result<void> create_once(const VmSpec& spec, const PveVersion& pve) {
+    const Params params = create_params(spec, pve);
+    const std::string path = fmt::format("/nodes/{}/qemu", spec.pve_node);
+    for (int attempt = 1;; ++attempt) {
+      Result<TaskResult> created =
+          client_.run_task(Method::Post, path, params, options_.task_wait);
+      if (created.ok()) {
+        return {};
+      }
+      const ErrorCode code = created.error().code;
+      if (code != ErrorCode::Unavailable && code != ErrorCode::AlreadyExists) {
+        return std::move(created).error();
+      }
+      // The answer was lost or the VMID is taken: whether the VM is ours decides.
+      ASSIGN_OR_RETURN(std::optional<bool> ours, owned_by(spec));
+      if (ours.has_value() && *ours) {
+        return wait_unlocked(spec.pve_node, spec.vmid);
+      }
+      if (ours.has_value()) {
+        return Error::already_exists(
+                   fmt::format("VMID {} is already used by a VM that talforge does not own",
+                               spec.vmid))
+            .with_hint("set vmid for this node in cluster.yaml to a free id, or remove the "
+                       "other VM");
+      }
+      if (attempt >= options_.action_attempts) {
+        return std::move(created).error();
+      }
+      client_.clock().sleep_for(options_.action_backoff.delay(attempt));
+    }
+  }
+
   Result<std::string> download_once(const DownloadRequest& r) {
     const std::string filename = pve_file_name(r.filename);
     const std::string volid = fmt::format("{}:{}/{}", r.storage, r.content, filename);

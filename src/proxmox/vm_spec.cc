@@ -53,6 +53,16 @@ std::string ipconfig0(const VmSpec& spec) {
   return value;
 }
 
+// An empty disk for the ISO route; on the import route PVE copies the image (its virtual size;
+// the size number is ignored) and the disk is grown afterwards.
+std::string system_disk(const VmSpec& spec) {
+  if (spec.boot_disk_image.empty()) {
+    return fmt::format("{}:{},discard=on,iothread=1,ssd=1", spec.disk_storage, spec.disk_gib);
+  }
+  return fmt::format("{}:0,import-from={},discard=on,iothread=1,ssd=1", spec.disk_storage,
+                     spec.boot_disk_image);
+}
+
 std::string joined(const std::vector<std::string>& items, const char* separator) {
   std::string out;
   for (const std::string& item : items) {
@@ -96,6 +106,17 @@ std::string tags_value(const VmSpec& spec) {
   return joined(std::vector<std::string>(tags.begin(), tags.end()), ";");
 }
 
+util::Result<void> check_supported(const VmSpec& spec, const PveVersion& version) {
+  if (!spec.boot_disk_image.empty() && !version.supports_import_content()) {
+    return util::Error::invalid_input(
+               fmt::format("VM {} ({}): Proxmox VE {} cannot boot from an imported disk image "
+                           "(the 'import' content for disk images arrived in PVE 8.4)",
+                           spec.vmid, spec.name, version.text))
+        .with_hint("boot from the Talos ISO (the default), or upgrade Proxmox VE to 8.4 or later");
+  }
+  return {};
+}
+
 Params create_params(const VmSpec& spec, const PveVersion& version) {
   Params p = {
       {"vmid", std::to_string(spec.vmid)},
@@ -112,11 +133,9 @@ Params create_params(const VmSpec& spec, const PveVersion& version) {
       {"balloon", "0"},
       {"hotplug", "network,disk,usb"},
       {"scsihw", "virtio-scsi-single"},
-      {"scsi0", fmt::format("{}:{},discard=on,iothread=1,ssd=1", spec.disk_storage, spec.disk_gib)},
+      {"scsi0", system_disk(spec)},
       {"ide2", fmt::format("{}:cloudinit", spec.cloudinit_storage.empty() ? spec.disk_storage
                                                                            : spec.cloudinit_storage)},
-      {"ide3", spec.boot_iso + ",media=cdrom"},
-      {"boot", "order=scsi0;ide3"},
       {"net0", net0(spec)},
       {"ipconfig0", ipconfig0(spec)},
       {"serial0", "socket"},
@@ -125,10 +144,16 @@ Params create_params(const VmSpec& spec, const PveVersion& version) {
       {"agent", spec.guest_agent ? "1" : "0"},
       {"onboot", "1"},
   };
+  if (spec.boot_disk_image.empty()) {
+    p.push_back({"ide3", spec.boot_iso + ",media=cdrom"});
+    p.push_back({"boot", "order=scsi0;ide3"});
+  } else {
+    p.push_back({"boot", "order=scsi0"});
+  }
   if (!spec.nameservers.empty()) {
     p.push_back({"nameserver", joined(spec.nameservers, " ")});
   }
-  (void)version;  // every parameter above is accepted by 7.4, 8.x and 9.x alike
+  (void)version;  // every parameter above is accepted by 7.4, 8.x and 9.x (check_supported)
   return p;
 }
 

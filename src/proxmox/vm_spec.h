@@ -13,6 +13,7 @@
 
 #include "proxmox/http.h"
 #include "proxmox/pve_version.h"
+#include "util/result.h"
 
 namespace proxmox {
 
@@ -27,6 +28,9 @@ struct VmSpec {
   std::string disk_storage;      // images content, e.g. local-lvm
   std::string cloudinit_storage;  // where PVE allocates vm-<vmid>-cloudinit; usually disk_storage
   std::string boot_iso;           // volid, e.g. local:iso/talos-<schematic>-v1.11.6-nocloud-amd64.iso
+  // The disk-image route instead of the ISO (PVE 8.4+ only): scsi0 is imported from this
+  // `import` volume (e.g. local:import/talos-…-nocloud-amd64.qcow2), then grown to disk_gib.
+  std::string boot_disk_image;
   std::string bridge = "vmbr0";
   std::optional<int> vlan;
   std::string mac;                // BC:24:11:xx:xx:xx (upper case, as PVE stores it)
@@ -55,6 +59,10 @@ std::optional<Ownership> parse_ownership(const std::string& description);
 
 // Tags in PVE's stored form: lower case, unique, sorted, ';'-joined.
 std::string tags_value(const VmSpec& spec);
+
+// A local error when this PVE release cannot create the VM as specified (the import route
+// before 8.4), so talforge never sends a request whose failure would be obscure.
+util::Result<void> check_supported(const VmSpec& spec, const PveVersion& version);
 
 // Everything for POST /nodes/{node}/qemu (without `node`, which is in the path).
 Params create_params(const VmSpec& spec, const PveVersion& version);
