@@ -103,18 +103,9 @@ Reply destroy(Emulator& emu, const Call& call) {
   return reply_data(emu.tasks.start(
       node, "qmdestroy", std::to_string(vmid), call.who.token_id,
       [&emu, node, vmid, unreferenced, injected](TaskContext& ctx) {
-        std::shared_ptr<std::timed_mutex> flock;
-        {
-          std::lock_guard lock(emu.cluster.mutex);
-          Vm* vm = find_vm(emu, node, vmid);
-          if (vm == nullptr) {
-            return config_missing_text(node, vmid);
-          }
-          flock = vm->flock;
-        }
-        auto held = acquire_flock(emu, flock, 10);
-        if (!held) {
-          return lock_timeout_text(vmid);
+        VmFlock flock = lock_vm(emu, node, vmid);
+        if (!flock.held) {
+          return flock.error;
         }
         if (!injected.empty()) {
           return injected;
@@ -150,7 +141,7 @@ Reply destroy(Emulator& emu, const Call& call) {
         }
         ctx.sleep(0.5);
         std::lock_guard lock(emu.cluster.mutex);
-        held->unlock();
+        flock.held->unlock();
         emu.cluster.vms.erase(vmid);
         std::lock_guard counters(emu.counters.mutex);
         ++emu.counters.vms_destroyed;

@@ -265,18 +265,9 @@ Reply update_config(Emulator& emu, const Call& call) {
   if (auto denied = check_option_privileges(call.who.privileges, vmid, options)) {
     return *denied;
   }
-  std::shared_ptr<std::timed_mutex> flock;
-  {
-    std::lock_guard lock(emu.cluster.mutex);
-    Vm* vm = find_vm(emu, call.node(), vmid);
-    if (vm == nullptr) {
-      return reply_error(500, config_missing_text(call.node(), vmid));
-    }
-    flock = vm->flock;
-  }
-  auto held = acquire_flock(emu, flock, 10);
-  if (!held) {
-    return reply_error(500, lock_timeout_text(vmid));
+  VmFlock flock = lock_vm(emu, call.node(), vmid);
+  if (!flock.held) {
+    return reply_error(500, flock.error);
   }
   std::lock_guard lock(emu.cluster.mutex);
   Vm* vm = find_vm(emu, call.node(), vmid);
@@ -363,18 +354,9 @@ Reply resize(Emulator& emu, const Call& call) {
   return reply_data(emu.tasks.start(
       node, "resize", std::to_string(vmid), call.who.token_id,
       [&emu, node, vmid, disk, size](TaskContext& ctx) {
-        std::shared_ptr<std::timed_mutex> flock;
-        {
-          std::lock_guard lock(emu.cluster.mutex);
-          Vm* vm = find_vm(emu, node, vmid);
-          if (vm == nullptr) {
-            return config_missing_text(node, vmid);
-          }
-          flock = vm->flock;
-        }
-        auto held = acquire_flock(emu, flock, 10);
-        if (!held) {
-          return lock_timeout_text(vmid);
+        VmFlock flock = lock_vm(emu, node, vmid);
+        if (!flock.held) {
+          return flock.error;
         }
         ctx.sleep(0.5);
         return resize_disk(emu, node, vmid, disk, size);

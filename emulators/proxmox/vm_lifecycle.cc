@@ -27,6 +27,10 @@ Vm* find_vm(Emulator& emu, const std::string& node, int vmid) {
   return &it->second;
 }
 
+namespace {
+
+// Takes the flock within `timeout_s` emulated seconds (or fails as under contention when fault
+// injection says so). Returns the held lock, or nullopt on timeout.
 std::optional<std::unique_lock<std::timed_mutex>> acquire_flock(
     Emulator& emu, std::shared_ptr<std::timed_mutex> m, double timeout_s) {
   if (emu.faults.take_lock_contention()) {
@@ -38,6 +42,25 @@ std::optional<std::unique_lock<std::timed_mutex>> acquire_flock(
     return std::nullopt;
   }
   return lock;
+}
+
+}  // namespace
+
+VmFlock lock_vm(Emulator& emu, const std::string& node, int vmid) {
+  std::shared_ptr<std::timed_mutex> flock;
+  {
+    std::lock_guard lock(emu.cluster.mutex);
+    Vm* vm = find_vm(emu, node, vmid);
+    if (vm == nullptr) {
+      return {std::nullopt, config_missing_text(node, vmid)};
+    }
+    flock = vm->flock;
+  }
+  auto held = acquire_flock(emu, flock, 10);
+  if (!held) {
+    return {std::nullopt, lock_timeout_text(vmid)};
+  }
+  return {std::move(held), ""};
 }
 
 void apply_pending(Vm& vm) {
@@ -94,18 +117,9 @@ std::string ipconfig_address(const Vm& vm) {
 }  // namespace
 
 std::string start_vm(Emulator& emu, TaskContext& ctx, const std::string& node, int vmid) {
-  std::shared_ptr<std::timed_mutex> flock;
-  {
-    std::lock_guard lock(emu.cluster.mutex);
-    Vm* vm = find_vm(emu, node, vmid);
-    if (vm == nullptr) {
-      return config_missing_text(node, vmid);
-    }
-    flock = vm->flock;
-  }
-  auto held = acquire_flock(emu, flock, 10);
-  if (!held) {
-    return lock_timeout_text(vmid);
+  VmFlock flock = lock_vm(emu, node, vmid);
+  if (!flock.held) {
+    return flock.error;
   }
   std::optional<TalosNodeSpec> spec;
   std::string why_not;
@@ -156,18 +170,9 @@ std::string start_vm(Emulator& emu, TaskContext& ctx, const std::string& node, i
 
 std::string stop_vm(Emulator& emu, TaskContext& ctx, const std::string& node, int vmid,
                     double duration_s) {
-  std::shared_ptr<std::timed_mutex> flock;
-  {
-    std::lock_guard lock(emu.cluster.mutex);
-    Vm* vm = find_vm(emu, node, vmid);
-    if (vm == nullptr) {
-      return config_missing_text(node, vmid);
-    }
-    flock = vm->flock;
-  }
-  auto held = acquire_flock(emu, flock, 10);
-  if (!held) {
-    return lock_timeout_text(vmid);
+  VmFlock flock = lock_vm(emu, node, vmid);
+  if (!flock.held) {
+    return flock.error;
   }
   std::string address;
   {

@@ -17,11 +17,13 @@ std::string lock_timeout_text(int vmid);
 // The VM on `node` (caller holds cluster.mutex), or nullptr.
 Vm* find_vm(Emulator& emu, const std::string& node, int vmid);
 
-// Takes the VM's flock within `timeout_s` emulated seconds (or fails as under contention when
-// fault injection says so). Returns the held lock, or nullopt on timeout.
-std::optional<std::unique_lock<std::timed_mutex>> acquire_flock(Emulator& emu,
-                                                                std::shared_ptr<std::timed_mutex> m,
-                                                                double timeout_s);
+// The VM's flock taken within PVE's 10 s (proxmox.md §3.2), or — when `held` is empty — PVE's
+// error text: the config does not exist on `node`, or the lock timed out.
+struct VmFlock {
+  std::optional<std::unique_lock<std::timed_mutex>> held;
+  std::string error;
+};
+VmFlock lock_vm(Emulator& emu, const std::string& node, int vmid);
 
 // Task bodies (run on task threads; they take cluster.mutex themselves). "" = success.
 std::string start_vm(Emulator& emu, TaskContext& ctx, const std::string& node, int vmid);
