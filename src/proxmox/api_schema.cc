@@ -1,6 +1,8 @@
 #include "proxmox/api_schema.h"
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <regex>
 #include <set>
 
@@ -8,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "proxmox/json_values.h"
+#include "util/assert.h"
 
 namespace proxmox {
 namespace {
@@ -94,18 +97,34 @@ const json* property_for(const json& properties, const std::string& name) {
   return nullptr;
 }
 
-bool matches(const char* pattern, const std::string& value) {
-  return std::regex_match(value, std::regex(pattern));
+// Every pattern is compiled once: each request is validated, from several threads at once.
+// nullptr for a pattern ECMAScript cannot read.
+const std::regex* compiled(const std::string& pattern) {
+  static std::mutex mutex;
+  static std::map<std::string, std::unique_ptr<const std::regex>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto [it, inserted] = cache.try_emplace(pattern);
+  if (inserted) {
+    try {
+      it->second = std::make_unique<const std::regex>(pattern);
+    } catch (const std::regex_error&) {
+      // stays nullptr
+    }
+  }
+  return it->second.get();
+}
+
+bool matches(const std::string& pattern, const std::string& value) {
+  const std::regex* re = compiled(pattern);
+  TALFORGE_ASSERT(re != nullptr);  // talforge's own patterns are all ECMAScript
+  return std::regex_match(value, *re);
 }
 
 // PVE's patterns are Perl regexes; the few ECMAScript cannot read are not checked here (the
 // server still checks them).
 bool matches_perl_pattern(const std::string& pattern, const std::string& value) {
-  try {
-    return std::regex_search(value, std::regex(pattern));
-  } catch (const std::regex_error&) {
-    return true;
-  }
+  const std::regex* re = compiled(pattern);
+  return re == nullptr || std::regex_search(value, *re);
 }
 
 // Named formats PVE registers in code (not spelled out in apidata.json), for the ones talforge
@@ -233,7 +252,7 @@ std::string check_keys_only(const std::string& value, std::set<std::string> keys
 
 std::string check_named_format(const std::string& format, const std::string& value) {
   static const char* label = "[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?";
-  if (format == "dns-name" && !matches(fmt::format("{0}(\\.{0})*", label).c_str(), value)) {
+  if (format == "dns-name" && !matches(fmt::format("{0}(\\.{0})*", label), value)) {
     return "invalid format - value does not look like a valid DNS name";
   }
   if (format == "pve-node" && !matches(label, value)) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <vector>
+
 #include "proxmox/vm_spec.h"
 
 namespace proxmox {
@@ -34,6 +37,32 @@ TEST(ProxmoxApiSchema, TheCreateTalforgeBuildsIsValidFor8_4) {
   const HttpRequest create{Method::Post, "/nodes/pve1/qemu",
                            create_params(valid_spec(), PveVersion{8, 4, 1, "8.4.1"})};
   EXPECT_EQ(problem(create), "");
+}
+
+TEST(ProxmoxApiSchema, SameVerdictsFromSeveralThreadsAndRepeatedCalls) {
+  // Patterns are compiled once and shared; the engine validates from several threads at once.
+  VmSpec imported = valid_spec();
+  imported.boot_disk_image = "local:import/talos.qcow2";
+  const HttpRequest good{Method::Post, "/nodes/pve1/qemu",
+                         create_params(imported, PveVersion{8, 4, 1, "8.4.1"})};
+  const HttpRequest bad{Method::Post, "/nodes/pve1/qemu", {{"vmid", "201"}, {"name", "cp_1"}}};
+  std::vector<std::thread> threads;
+  std::vector<std::string> verdicts(8);
+  for (size_t i = 0; i < verdicts.size(); ++i) {
+    threads.emplace_back([&, i] {
+      for (int round = 0; round < 20; ++round) {
+        verdicts[i] += problem(i % 2 == 0 ? good : bad).empty() ? "." : "x";
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  for (size_t i = 0; i < verdicts.size(); ++i) {
+    EXPECT_EQ(verdicts[i], std::string(20, i % 2 == 0 ? '.' : 'x')) << i;
+  }
+  EXPECT_NE(problem(bad).find("name: invalid format - value does not look like a valid DNS name"),
+            std::string::npos);
 }
 
 TEST(ProxmoxApiSchema, UnknownAndMissingParametersAreRefusedWithPveMessages) {
