@@ -2,10 +2,10 @@
 
 #include <curl/curl.h>
 
-#include <mutex>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "util/curl_global.h"
 
 namespace factory {
 namespace {
@@ -27,8 +27,7 @@ std::string without_trailing_slash(std::string url) {
 util::Result<std::string> register_schematic(const std::string& factory_url,
                                              const Schematic& schematic,
                                              std::chrono::milliseconds timeout) {
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  util::curl_global_init_once();
   const std::string url = without_trailing_slash(factory_url) + "/schematics";
   const std::string body = canonical_yaml(schematic);
   CURL* curl = curl_easy_init();

@@ -6,21 +6,17 @@
 
 #include <cctype>
 #include <filesystem>
-#include <mutex>
 #include <regex>
 
 #include <fmt/format.h>
+
+#include "util/curl_global.h"
 
 namespace proxmox {
 namespace {
 
 using util::Error;
 using util::Result;
-
-void global_init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 // What the pinning callback saw, so a mismatch can be reported with the fingerprint the server
 // actually presented (the user then compares it with the one the PVE web UI shows).
@@ -253,7 +249,7 @@ Result<std::unique_ptr<HttpTransport>> make_curl_transport(Connection connection
     return Error::invalid_input(
         fmt::format("proxmox CA file {} does not exist", connection.trust.ca_file));
   }
-  global_init_once();
+  util::curl_global_init_once();
   return std::unique_ptr<HttpTransport>(std::make_unique<CurlTransport>(std::move(connection)));
 }
 
