@@ -4,6 +4,7 @@
 
 #include "proxmox/api.h"
 #include "proxmox/json_values.h"
+#include "proxmox/vm_facts.h"
 
 namespace proxmox {
 namespace {
@@ -98,10 +99,15 @@ class HttpApi final : public Api {
     ASSIGN_OR_RETURN(PveVersion pve, cached_version());
     RETURN_IF_ERROR(check_supported(spec, pve));
     RETURN_IF_ERROR(create_once(spec, pve));
-    if (!spec.boot_disk_image.empty()) {  // the import took the image's size
-      return resize_disk(spec.pve_node, spec.vmid, "scsi0", spec.disk_gib);
+    if (spec.boot_disk_image.empty()) {
+      return {};
     }
-    return {};
+    // The import took the image's size; grow it (a re-run may find it grown already).
+    ASSIGN_OR_RETURN(VmConfig config, vm_config(spec.pve_node, spec.vmid));
+    if (vm_facts(config).disk_gib >= spec.disk_gib) {
+      return {};
+    }
+    return resize_disk(spec.pve_node, spec.vmid, "scsi0", spec.disk_gib);
   }
 
   Result<VmConfig> vm_config(const std::string& node, int vmid) override {

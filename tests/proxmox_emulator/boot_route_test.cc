@@ -37,6 +37,12 @@ TEST_F(BootRoute, Pve84ImportsTheDiskImageAndGrowsIt) {
   EXPECT_EQ(config->options["boot"], "order=scsi0");
   EXPECT_EQ(config->options.count("ide3"), 0u);
   EXPECT_EQ(requests_to("PUT /nodes/{node}/qemu/{vmid}/resize"), 1);
+
+  // A later run finds the VM (ours) already grown: neither created nor resized again.
+  auto again = new_run().create_vm(spec);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_EQ(requests_to("PUT /nodes/{node}/qemu/{vmid}/resize"), 1);
+  EXPECT_EQ(counters()["vms_created"], 1);
 }
 
 TEST_F(BootRoute, Pve74RefusesImportLocallyAndBootsFromTheIso) {
