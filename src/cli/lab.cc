@@ -38,6 +38,10 @@ void register_lab_up(CLI::App& lab, Context& ctx, std::shared_ptr<std::string> d
   up->add_option("--pve-nodes", options->pve_nodes, "Number of emulated PVE nodes")
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
+  up->add_option("--subnet", options->subnet,
+                 "Nodes get addresses 127.10.<subnet>.x (run several labs side by side)")
+      ->check(CLI::Range(0, 255))
+      ->capture_default_str();
   up->add_option("--pve-version", options->pve_version, "Emulated PVE release: 7.4, 8.x, 9.x")
       ->capture_default_str();
   up->add_option("--time-scale", options->time_scale,

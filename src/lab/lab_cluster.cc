@@ -8,14 +8,14 @@ namespace {
 struct LabNode {
   const char* name;
   const char* role;
-  const char* address;
+  int host;  // last octet
   int vmid;
 };
 
 constexpr LabNode kNodes[] = {
-    {"cp-1", "controlplane", "127.10.0.11", 1101}, {"cp-2", "controlplane", "127.10.0.12", 1102},
-    {"cp-3", "controlplane", "127.10.0.13", 1103}, {"worker-1", "worker", "127.10.0.21", 1201},
-    {"worker-2", "worker", "127.10.0.22", 1202},
+    {"cp-1", "controlplane", 11, 1101}, {"cp-2", "controlplane", 12, 1102},
+    {"cp-3", "controlplane", 13, 1103}, {"worker-1", "worker", 21, 1201},
+    {"worker-2", "worker", 22, 1202},
 };
 
 }  // namespace
@@ -24,8 +24,9 @@ std::string lab_cluster_yaml(const LabClusterInputs& in) {
   std::string nodes;
   int i = 0;
   for (const LabNode& n : kNodes) {
-    nodes += fmt::format("  - {{name: {}, role: {}, address: {}, pveNode: pve{}, vmid: {}}}\n",
-                         n.name, n.role, n.address, i++ % std::max(1, in.pve_nodes) + 1, n.vmid);
+    nodes += fmt::format(
+        "  - {{name: {}, role: {}, address: 127.10.{}.{}, pveNode: pve{}, vmid: {}}}\n", n.name,
+        n.role, in.subnet, n.host, i++ % std::max(1, in.pve_nodes) + 1, n.vmid);
   }
   return fmt::format(
       R"(# Written by `talforge lab up`: a cluster on the local lab's emulated Proxmox VE and Talos
@@ -38,13 +39,13 @@ cluster:
   name: lab
   talosVersion: {talos}
   kubernetesVersion: {k8s}
-  vip: 127.10.0.10
+  vip: 127.10.{subnet}.10
   secretsFile: secrets.yaml
 
 network:
-  cidr: 127.10.0.0/24
-  gateway: 127.10.0.1
-  nameservers: [127.10.0.1]
+  cidr: 127.10.{subnet}.0/24
+  gateway: 127.10.{subnet}.1
+  nameservers: [127.10.{subnet}.1]
 
 cni:
   cilium:
@@ -78,7 +79,7 @@ nodes:
       fmt::arg("k8s", in.kubernetes_version), fmt::arg("factory", in.factory_url),
       fmt::arg("pve", in.proxmox_url), fmt::arg("token_id", in.token_id),
       fmt::arg("token_env", in.token_env), fmt::arg("fingerprint", in.proxmox_fingerprint),
-      fmt::arg("nodes", nodes));
+      fmt::arg("subnet", in.subnet), fmt::arg("nodes", nodes));
 }
 
 }  // namespace lab

@@ -159,6 +159,7 @@ Result<LabState> lab_up(const LabOptions& options, std::ostream& progress) {
   inputs.token_env = kLabTokenEnv;
   inputs.factory_url = state.find("factory")->url;
   inputs.pve_nodes = options.pve_nodes;
+  inputs.subnet = options.subnet;
   RETURN_IF_ERROR(util::write_file_atomic(options.dir + "/cluster.yaml",
                                           lab_cluster_yaml(inputs), 0644));
   return state;

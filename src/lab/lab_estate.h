@@ -15,6 +15,7 @@ struct LabOptions {
   std::string dir = "lab";
   std::string emulator_dir;  // where factory-emulator, talos-emulator, proxmox-emulator live
   int pve_nodes = 2;
+  int subnet = 0;  // nodes on 127.10.<subnet>.0/24
   std::string pve_version = "8.4";
   double time_scale = 0.05;
   std::string faults = "none";  // none | flaky | slow

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "util/curl_global.h"
+
 namespace lab {
 namespace {
 
@@ -23,6 +25,7 @@ util::Result<LocalReply> local_request(const std::string& method, const std::str
   if (!is_loopback_url(url)) {
     return util::Error::invalid_input(fmt::format("{} is not a lab (loopback) address", url));
   }
+  util::curl_global_init_once();
   CURL* curl = curl_easy_init();
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   LocalReply reply;

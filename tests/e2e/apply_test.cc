@@ -1,0 +1,97 @@
+// Issue #6 end to end: the real talforge binary against the lab's emulators.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "e2e/lab_support.h"
+
+namespace e2e {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+int count_of(const nlohmann::json& counters, const char* key) {
+  return counters.contains(key) ? counters[key].get<int>() : 0;
+}
+
+int total_apply_calls(const nlohmann::json& counters) {
+  int total = 0;
+  for (const auto& [address, n] : counters["apply_calls"].items()) {
+    total += n.get<int>();
+  }
+  return total;
+}
+
+// Subnets of 127.10.x.0/24 used here: 100-119 (other modules use lower ones).
+TEST(ApplyE2e, FromEmptyToHealthyThenASecondRunChangesNothing) {
+  Lab lab(100);
+  const auto first_plan = lab.talforge({"plan"});
+  EXPECT_EQ(first_plan.exit_code, 2) << first_plan.err;
+  EXPECT_THAT(first_plan.out, HasSubstr("Plan: 12 to create"));
+
+  const auto apply = lab.talforge({"apply", "--yes", "-o", "json"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  // stdout is NDJSON only: every line parses, and the health gate passed last.
+  std::istringstream lines(apply.out);
+  std::string line, last_done;
+  int events = 0;
+  while (std::getline(lines, line)) {
+    const auto event = nlohmann::json::parse(line);
+    ++events;
+    if (event["state"] == "done") {
+      last_done = event["step"];
+    }
+  }
+  EXPECT_GT(events, 20);
+  EXPECT_EQ(last_done, "cluster.health");
+
+  const nlohmann::json talos = lab.talos_counters();
+  EXPECT_EQ(count_of(talos, "bootstrap_calls"), 1);
+  EXPECT_EQ(total_apply_calls(talos), 5);
+  EXPECT_EQ(lab.proxmox_counters()["vms_created"], 5);
+
+  for (const char* file : {"out/kubeconfig", "out/talosconfig"}) {
+    const auto mode = std::filesystem::status(lab.dir() + "/" + file).permissions();
+    EXPECT_EQ(mode & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+        << file;
+  }
+  const auto nodes = lab.kubectl("https://" + lab.address(11) + ":6443", {"get", "nodes", "--no-headers"});
+  ASSERT_EQ(nodes.exit_code, 0) << nodes.err;
+  int ready = 0;
+  std::istringstream rows(nodes.out);
+  while (std::getline(rows, line)) {
+    ready += line.find(" Ready ") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(ready, 5) << nodes.out;
+
+  // Converged: plan says so with exit 0, and apply makes no mutating call anywhere.
+  const int pve_mutations = lab.proxmox_mutating_requests();
+  const auto second_plan = lab.talforge({"plan"});
+  EXPECT_EQ(second_plan.exit_code, 0) << second_plan.out << second_plan.err;
+  EXPECT_THAT(second_plan.out, HasSubstr("No changes"));
+  const auto second_apply = lab.talforge({"apply", "--yes"});
+  EXPECT_EQ(second_apply.exit_code, 0) << second_apply.err;
+  EXPECT_EQ(lab.proxmox_mutating_requests(), pve_mutations);
+  const nlohmann::json after = lab.talos_counters();
+  EXPECT_EQ(count_of(after, "bootstrap_calls"), 1);
+  EXPECT_EQ(total_apply_calls(after), 5);
+
+  for (const auto* run : {&first_plan, &apply, &second_plan, &second_apply}) {
+    EXPECT_THAT(run->out + run->err, Not(HasSubstr(lab.token_secret())));
+  }
+}
+
+TEST(ApplyE2e, WithoutYesAndWithoutATerminalNothingIsChanged) {
+  Lab lab(101);
+  const auto apply = lab.talforge({"apply"});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_THAT(apply.err, HasSubstr("--yes"));
+  EXPECT_EQ(lab.proxmox_mutating_requests(), 0);
+}
+
+}  // namespace
+}  // namespace e2e

@@ -1,0 +1,89 @@
+#include "e2e/lab_support.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "lab/local_http.h"
+#include "test_paths.h"
+#include "unique_dir.h"
+
+namespace e2e {
+
+using testing_process::run;
+using testing_process::slurp;
+
+Lab::Lab(int subnet) : dir_(testing_paths::unique_dir("e2e-lab")), subnet_(subnet) {
+  const auto up = run({testing_paths::binary(), "lab", "--dir", dir_, "up", "--time-scale", "0.01",
+                       "--subnet", std::to_string(subnet)});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  const std::string env = slurp(dir_ + "/proxmox.env");
+  const std::size_t eq = env.find('=');
+  secret_ = env.substr(eq + 1, env.find('\n') - eq - 1);
+  ::setenv(env.substr(7, eq - 7).c_str(), secret_.c_str(), 1);  // after "export "
+  const auto secrets = talforge({"gen", "secrets"});
+  EXPECT_EQ(secrets.exit_code, 0) << secrets.err;
+}
+
+std::string Lab::address(int host) const {
+  return "127.10." + std::to_string(subnet_) + "." + std::to_string(host);
+}
+
+Lab::~Lab() { run({testing_paths::binary(), "lab", "--dir", dir_, "down"}); }
+
+testing_process::Run Lab::talforge(std::vector<std::string> args) const {
+  args.insert(args.begin(), testing_paths::binary());
+  return run(args, dir_);
+}
+
+testing_process::Run Lab::kubectl(const std::string& server, std::vector<std::string> args) const {
+  const std::string home = dir_ + "/home";
+  std::filesystem::create_directories(home);
+  std::vector<std::string> argv = {"/usr/bin/env",
+                                   "HOME=" + home,
+                                   "CLOUDSDK_CONFIG=" + home + "/gcloud",
+                                   "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK=1",
+                                   "KUBECONFIG=" + dir_ + "/out/kubeconfig",
+                                   "/usr/bin/kubectl",
+                                   "--cache-dir=" + home + "/cache",
+                                   "--request-timeout=10s",
+                                   "--server=" + server};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv);
+}
+
+std::string Lab::url_of(const std::string& process) const {
+  const auto state = nlohmann::json::parse(slurp(dir_ + "/lab.json"));
+  for (const auto& p : state["processes"]) {
+    if (p["name"] == process) {
+      return p["url"].get<std::string>();
+    }
+  }
+  ADD_FAILURE() << "no " << process << " in lab.json";
+  return {};
+}
+
+nlohmann::json Lab::talos_counters() const {
+  auto reply = lab::local_request("GET", url_of("talos") + "/v1/counters");
+  EXPECT_TRUE(reply.ok());
+  return reply.ok() ? nlohmann::json::parse(reply->body) : nlohmann::json::object();
+}
+
+nlohmann::json Lab::proxmox_counters() const {
+  auto reply = lab::local_request("GET", url_of("proxmox") + "/_emulator/counters");
+  EXPECT_TRUE(reply.ok());
+  return reply.ok() ? nlohmann::json::parse(reply->body) : nlohmann::json::object();
+}
+
+int Lab::proxmox_mutating_requests() const {
+  int total = 0;
+  for (const auto& [route, count] : proxmox_counters()["requests"].items()) {
+    if (route.rfind("GET ", 0) != 0) {
+      total += count.get<int>();
+    }
+  }
+  return total;
+}
+
+}  // namespace e2e

@@ -1,0 +1,48 @@
+// A running `talforge lab` (Proxmox, Talos and Image Factory emulators) in a fresh directory,
+// with a secrets bundle, for end-to-end tests of the real talforge binary.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "process.h"
+
+namespace e2e {
+
+class Lab {
+ public:
+  // Starts the lab (time scale 0.01) with its nodes on 127.10.<subnet>.0/24 (each test its own
+  // subnet: tests run in parallel) and writes secrets.yaml; the token secret is put into this
+  // process's environment, where talforge reads it (never into argv).
+  explicit Lab(int subnet);
+  ~Lab();
+  Lab(const Lab&) = delete;
+  Lab& operator=(const Lab&) = delete;
+
+  const std::string& dir() const { return dir_; }
+  const std::string& token_secret() const { return secret_; }
+  // "127.10.<subnet>.<host>"
+  std::string address(int host) const;
+
+  // talforge <args…> run in the lab directory.
+  testing_process::Run talforge(std::vector<std::string> args) const;
+  // The real kubectl with out/kubeconfig, talking to `server` (https://ip:6443).
+  testing_process::Run kubectl(const std::string& server, std::vector<std::string> args) const;
+
+  nlohmann::json talos_counters() const;
+  nlohmann::json proxmox_counters() const;
+  // Requests other than GET the Proxmox emulator has answered.
+  int proxmox_mutating_requests() const;
+
+ private:
+  std::string url_of(const std::string& process) const;
+
+  std::string dir_;
+  int subnet_;
+  std::string secret_;
+};
+
+}  // namespace e2e
