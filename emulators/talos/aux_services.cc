@@ -1,5 +1,6 @@
 // storage.StorageService, securityapi.SecurityService (trustd), machine.ImageService and
 // machine.LifecycleService (the v1.13+ upgrade path).
+#include <cstdio>
 #include <thread>
 
 #include "machine/image.grpc.pb.h"
@@ -70,6 +71,17 @@ class TrustdService final : public securityapi::SecurityService::Service {
   std::weak_ptr<Node> node_;
 };
 
+// ImageService and LifecycleService exist from Talos v1.13 (talos.md §2.1); an older apid
+// answers as gRPC does for a service it never registered.
+Status require_v113(const Node& node, const std::string& service) {
+  int major = 0, minor = 0;
+  if (std::sscanf(node.snapshot().running_version.c_str(), "v%d.%d", &major, &minor) == 2 &&
+      major == 1 && minor < 13) {
+    return {StatusCode::UNIMPLEMENTED, "unknown service " + service};
+  }
+  return Status::OK;
+}
+
 Status admin_only(const ServerContext& context, std::string_view method) {
   Caller caller;
   if (auto st = identify_caller(context, Personality::Configured, &caller); !st.ok()) return st;
@@ -85,6 +97,7 @@ class ImageService final : public machine::ImageService::Service {
               grpc::ServerWriter<machine::ImageServicePullResponse>* writer) override {
     auto node = node_.lock();
     if (!node) return {StatusCode::UNAVAILABLE, "node is shutting down"};
+    if (auto st = require_v113(*node, "machine.ImageService"); !st.ok()) return st;
     if (auto st = admin_only(*context, "ImagePull"); !st.ok()) return st;
     const std::string& ref = request->image_ref();
     if (ref.empty() || ref.find(':') == std::string::npos || ref.find(' ') != std::string::npos) {
@@ -116,6 +129,7 @@ class LifecycleService final : public machine::LifecycleService::Service {
                  grpc::ServerWriter<machine::LifecycleServiceUpgradeResponse>* writer) override {
     auto node = node_.lock();
     if (!node) return {StatusCode::UNAVAILABLE, "node is shutting down"};
+    if (auto st = require_v113(*node, "machine.LifecycleService"); !st.ok()) return st;
     if (auto st = admin_only(*context, "LifecycleUpgrade"); !st.ok()) return st;
     auto line = [&](const std::string& text) {
       machine::LifecycleServiceUpgradeResponse r;

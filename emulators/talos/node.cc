@@ -92,13 +92,15 @@ NodeSnapshot Node::snapshot() const {
   s.config = config_;
   s.cluster = cluster_;
   s.services = services_;
-  s.hostname = config_ && !config_->hostname.empty() ? config_->hostname : "";
-  if (s.hostname.empty()) {
-    std::string dashed = spec_.address;
-    std::replace(dashed.begin(), dashed.end(), '.', '-');
-    s.hostname = "talos-" + dashed;
-  }
+  s.hostname = hostname_locked();
   return s;
+}
+
+std::string Node::hostname_locked() const {
+  if (config_ && !config_->hostname.empty()) return config_->hostname;
+  std::string dashed = spec_.address;
+  std::replace(dashed.begin(), dashed.end(), '.', '-');
+  return "talos-" + dashed;
 }
 
 double Node::boot_factor() const { return faults_.slow_boot > 0 ? faults_.slow_boot : 1.0; }
@@ -177,6 +179,7 @@ void Node::boot_start(uint64_t epoch) {
     std::lock_guard lock(mu_);
     if (epoch != epoch_) return;
     services_.clear();
+    actor_.clear();
     set_stage_locked(machine::MachineStatusEvent::BOOTING);
     sequence_event_locked("boot", true);
     set_service_locked("machined", "Running", true, "Service started as goroutine");
@@ -592,6 +595,7 @@ RpcResult<std::string> Node::reboot() {
     std::lock_guard lock(mu_);
     if (!powered_) return error(grpc::StatusCode::UNAVAILABLE, "node is powered off");
     actor = new_actor_id_locked();
+    actor_ = actor;
     ++epoch_;
     sequence_event_locked("reboot", true);
     set_stage_locked(machine::MachineStatusEvent::REBOOTING);
@@ -629,6 +633,7 @@ RpcResult<std::string> Node::upgrade(const std::string& image, bool stage, bool 
   {
     std::lock_guard lock(mu_);
     actor = new_actor_id_locked();
+    actor_ = actor;
     ++epoch_;
     pending_upgrade_image_ = image;
     sequence_event_locked("upgrade", true);
@@ -689,10 +694,12 @@ RpcResult<std::string> Node::reset(const machine::ResetRequest& request) {
     emulator_.update_quorum(*s.cluster);
   }
   if (s.cluster) s.cluster->kube->remove_node(s.hostname);
+  if (wipes_etcd_data(request)) forget_etcd_data(s);
   std::string actor;
   {
     std::lock_guard lock(mu_);
     actor = new_actor_id_locked();
+    actor_ = actor;
     ++epoch_;
     sequence_event_locked("reset", true);
     set_stage_locked(machine::MachineStatusEvent::RESETTING);
@@ -712,6 +719,24 @@ RpcResult<std::string> Node::reset(const machine::ResetRequest& request) {
   emulator_.counters().reset();
   post_step(emulator_.timing().reset.count(), &Node::reset_finished);
   return actor;
+}
+
+bool Node::wipes_etcd_data(const machine::ResetRequest& request) {
+  if (request.mode() == machine::ResetRequest::USER_DISKS) return false;
+  if (request.system_partitions_to_wipe().empty()) return true;  // the whole system disk
+  return std::any_of(request.system_partitions_to_wipe().begin(),
+                     request.system_partitions_to_wipe().end(),
+                     [](const auto& p) { return p.wipe() && p.label() == "EPHEMERAL"; });
+}
+
+// etcd's data directory lives on EPHEMERAL. When the last member's copy is wiped the cluster's
+// etcd is gone: the next control plane waits for Bootstrap again (recovery from a snapshot).
+// A member of a larger cluster stays listed (down) until removed, as in etcd.
+void Node::forget_etcd_data(const NodeSnapshot& s) {
+  if (!s.control_plane() || !s.cluster || !s.cluster->etcd.is_member(s.hostname)) return;
+  if (s.cluster->etcd.members().size() > 1) return;
+  s.cluster->etcd.reset();
+  emulator_.update_quorum(*s.cluster);
 }
 
 void Node::reset_finished(uint64_t epoch) {
@@ -735,6 +760,7 @@ RpcResult<std::string> Node::shutdown() {
   {
     std::lock_guard lock(mu_);
     actor = new_actor_id_locked();
+    actor_ = actor;
     ++epoch_;
     sequence_event_locked("shutdown", true);
     set_stage_locked(machine::MachineStatusEvent::SHUTTING_DOWN);
@@ -800,9 +826,7 @@ bool Node::image_pulled(const std::string& image) const {
 
 void Node::stop_workloads_locked() {
   if (!cluster_ || !config_) return;
-  const std::string hostname = config_->hostname.empty()
-                                   ? "talos-" + spec_.address
-                                   : config_->hostname;
+  const std::string hostname = hostname_locked();
   cluster_->kube->set_node_kubelet_running(hostname, false);
   if (config_->type == "controlplane" && cluster_->etcd.is_member(hostname)) {
     cluster_->etcd.set_member_up(hostname, false);
@@ -856,14 +880,14 @@ void Node::sequence_event_locked(const std::string& sequence, bool start) {
   machine::SequenceEvent event;
   event.set_sequence(sequence);
   event.set_action(start ? machine::SequenceEvent::START : machine::SequenceEvent::STOP);
-  push_event_locked(event, "");
+  push_event_locked(event, actor_);
 }
 
 void Node::phase_event_locked(const std::string& phase, bool start) {
   machine::PhaseEvent event;
   event.set_phase(phase);
   event.set_action(start ? machine::PhaseEvent::START : machine::PhaseEvent::STOP);
-  push_event_locked(event, "");
+  push_event_locked(event, actor_);
 }
 
 void Node::push_event_locked(const google::protobuf::Message& payload, const std::string& actor) {
@@ -919,9 +943,12 @@ void Node::emit_status_locked() {
   if (ready && stage_ == machine::MachineStatusEvent::RUNNING && !ready_at_) {
     ready_at_ = virtual_now_;
   }
-  if (ready == last_ready_ && stage_ == last_emitted_stage_) return;
+  std::string unmet_key;
+  for (const auto& u : unmet) unmet_key += u.name + ": " + u.reason + "\n";
+  if (ready == last_ready_ && stage_ == last_emitted_stage_ && unmet_key == last_unmet_) return;
   last_ready_ = ready;
   last_emitted_stage_ = stage_;
+  last_unmet_ = unmet_key;
   machine::MachineStatusEvent event;
   event.set_stage(stage_);
   event.mutable_status()->set_ready(ready);

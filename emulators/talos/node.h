@@ -120,6 +120,8 @@ class Node : public std::enable_shared_from_this<Node> {
   void upgrade_installed(uint64_t epoch);
   void reset_finished(uint64_t epoch);
   void shutdown_finished(uint64_t epoch);
+  static bool wipes_etcd_data(const machine::ResetRequest& request);
+  void forget_etcd_data(const NodeSnapshot& s);
   void retry_configured(uint64_t epoch);
 
   // State helpers (mu_ held).
@@ -131,6 +133,7 @@ class Node : public std::enable_shared_from_this<Node> {
   void push_event_locked(const google::protobuf::Message& payload, const std::string& actor);
   void compute_status_locked(bool* ready, std::vector<UnmetCondition>* unmet) const;
   void emit_status_locked();
+  std::string hostname_locked() const;  // the config's, else Talos's default talos-<ip dashed>
   void stop_workloads_locked();  // kubelet down, etcd member down
   std::string new_actor_id_locked();
   double boot_factor() const;
@@ -163,6 +166,10 @@ class Node : public std::enable_shared_from_this<Node> {
   uint64_t event_counter_ = 0;
   bool last_ready_ = false;
   Stage last_emitted_stage_ = machine::MachineStatusEvent::UNKNOWN;
+  std::string last_unmet_;  // unmet conditions of the last MachineStatusEvent, joined
+  // Actor id of the API action whose sequence runs now (reboot, upgrade, reset, shutdown); its
+  // sequence and phase events carry it. Cleared when the machine boots again.
+  std::string actor_;
   std::optional<CertAndKey> apid_cert_;
   std::vector<std::string> pulled_images_;
   std::string pending_upgrade_image_;

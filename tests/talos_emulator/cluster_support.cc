@@ -10,6 +10,7 @@
 #include "process.h"
 #include "secrets/base64.h"
 #include "util/file.h"
+#include "unique_dir.h"
 
 namespace talos_emu_test {
 namespace {
@@ -40,16 +41,17 @@ const GeneratedNode& GeneratedCluster::node(const std::string& name) const {
 }
 
 GeneratedCluster generate_cluster(int subnet, int control_planes, int workers,
-                                  const std::string& cluster_name) {
+                                  const std::string& cluster_name,
+                                  const std::string& talos_version) {
   GeneratedCluster out;
-  out.dir = std::string(::testing::TempDir()) + fmt::format("/talos-emu-{}-{}", ::getpid(), subnet);
-  EXPECT_TRUE(util::make_dirs(out.dir, 0700).ok());
+  out.talos_version = talos_version;
+  out.dir = testing_paths::unique_dir(fmt::format("talos-emu-{}", subnet));
   std::string yaml = fmt::format(
       "apiVersion: talforge.dev/v1alpha1\nkind: Cluster\ncluster:\n  name: {0}\n"
-      "  talosVersion: v1.11.6\nnetwork:\n  cidr: 127.10.{1}.0/24\n  gateway: 127.10.{1}.1\n"
+      "  talosVersion: {2}\nnetwork:\n  cidr: 127.10.{1}.0/24\n  gateway: 127.10.{1}.1\n"
       "proxmox:\n  endpoint: https://127.0.0.1:8006\n  tokenId: talforge@pve!emu\n"
       "vm:\n  pveNode: pve1\nnodes:\n",
-      cluster_name, subnet);
+      cluster_name, subnet, talos_version);
   for (int i = 0; i < control_planes; ++i) {
     out.nodes.push_back({fmt::format("cp-{}", i + 1), fmt::format("127.10.{}.{}", subnet, 11 + i),
                          "controlplane", ""});
@@ -98,9 +100,11 @@ std::unique_ptr<talos::Api> maintenance_client(const std::string& address) {
 }
 
 std::unique_ptr<talos::Api> secure_client(const std::string& address,
-                                          const talos::Credentials& credentials) {
+                                          const talos::Credentials& credentials,
+                                          const std::string& node) {
   talos::ConnectOptions options;
   options.endpoint = address;
+  options.node = node;
   options.mode = talos::ConnectMode::Secure;
   options.credentials = credentials;
   options.call_timeout = std::chrono::milliseconds(3000);
@@ -126,6 +130,7 @@ void install_cluster(talos_emu::Emulator& emulator, const GeneratedCluster& clus
     spec.address = n.address;
     spec.uuid = fmt::format("6a1f0000-0000-4000-8000-{:012}", ++i);
     spec.memory_mib = n.role == "controlplane" ? 4096 : 2048;
+    spec.talos_version = cluster.talos_version;
     ASSERT_TRUE(emulator.power_on(spec).ok());
   }
   for (const auto& n : cluster.nodes) {
@@ -175,6 +180,9 @@ std::shared_ptr<grpc::Channel> secure_channel(const std::string& address,
   tls.pem_private_key = key;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(32 << 20);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);  // as talforge's client does
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   return grpc::CreateCustomChannel(address + ":50000", grpc::SslCredentials(tls), args);
 }
 

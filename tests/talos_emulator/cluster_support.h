@@ -22,6 +22,7 @@ struct GeneratedNode {
 
 struct GeneratedCluster {
   std::string dir;
+  std::string talos_version;  // of the configs, and of the boot image install_cluster powers on
   std::vector<GeneratedNode> nodes;
   talos::Credentials admin;  // from the talosconfig (PEM)
   const GeneratedNode& node(const std::string& name) const;
@@ -30,13 +31,16 @@ struct GeneratedCluster {
 // `subnet` picks 127.10.<subnet>.0/24 so tests running in parallel never share addresses.
 // Control planes get .11, .12, …; workers .21, .22, ….
 GeneratedCluster generate_cluster(int subnet, int control_planes, int workers,
-                                  const std::string& cluster_name = "emu");
+                                  const std::string& cluster_name = "emu",
+                                  const std::string& talos_version = "v1.11.6");
 
 talos_emu::EmulatorOptions fast_options();
 
 std::unique_ptr<talos::Api> maintenance_client(const std::string& address);
+// `node`: the node the calls go to through `address` (apid proxying, `node` metadata).
 std::unique_ptr<talos::Api> secure_client(const std::string& address,
-                                          const talos::Credentials& credentials);
+                                          const talos::Credentials& credentials,
+                                          const std::string& node = "");
 
 // Polls `condition` every 5 ms until true or `timeout` (wall clock).
 bool wait_until(const std::function<bool()>& condition,

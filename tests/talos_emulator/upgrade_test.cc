@@ -1,5 +1,7 @@
 // Criterion 4: an upgrade boots the new version; an upgrade whose image is marked bad comes back
 // on the old version (A/B fallback), and the client sees that.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "machine/machine.grpc.pb.h"
@@ -69,6 +71,14 @@ TEST(Upgrade, RollbackReturnsToThePreviousSlot) {
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const std::string address = cluster.nodes.front().address;
   auto api = secure_client(address, cluster.admin);
+  // LifecycleService exists from v1.13 only: a v1.11 node does not know it.
+  talos::LifecycleUpgradeRequest lifecycle;
+  lifecycle.image = "ghcr.io/siderolabs/installer:v1.12.0";
+  auto unknown = api->lifecycle_upgrade(lifecycle, [](const std::string&) { return true; }, {});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().describe().find("unknown service"), std::string::npos)
+      << unknown.error().describe();
+  EXPECT_EQ(emulator.counters().values().upgrades, 0);
   auto stub = machine::MachineService::NewStub(secure_channel(address, cluster.admin));
   {
     grpc::ClientContext ctx;
@@ -83,6 +93,39 @@ TEST(Upgrade, RollbackReturnsToThePreviousSlot) {
   ASSERT_TRUE(stub->Rollback(&ctx, machine::RollbackRequest{}, &response).ok());
   ASSERT_TRUE(wait_until([&] { return version_of(api) == "v1.11.6" && node_ready(emulator, address); }))
       << describe(emulator, address);
+}
+
+// v1.13+: ImageService.Pull, then LifecycleService.Upgrade streams progress and installs the
+// pulled image into the inactive slot; the node then runs the new version.
+TEST(Upgrade, LifecycleServiceInstallsThePulledImageOnV113) {
+  talos_emu::Emulator emulator(fast_options());
+  GeneratedCluster cluster = generate_cluster(45, 1, 0, "emu", "v1.13.9");
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  bring_up_cluster(emulator, cluster);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const std::string address = cluster.nodes.front().address;
+  auto api = secure_client(address, cluster.admin);
+  ASSERT_EQ(version_of(api), "v1.13.9");
+
+  talos::LifecycleUpgradeRequest request;
+  request.image = "ghcr.io/siderolabs/installer:v1.14.0";
+  std::vector<std::string> lines;
+  talos::StreamOptions stream;
+  stream.timeout = std::chrono::seconds(5);
+  auto upgraded = api->lifecycle_upgrade(
+      request, [&](const std::string& line) { lines.push_back(line); return true; }, stream);
+  ASSERT_TRUE(upgraded.ok()) << upgraded.error().describe();
+  auto pulled = std::find(lines.begin(), lines.end(), "pulled " + request.image);
+  ASSERT_NE(pulled, lines.end());
+  EXPECT_TRUE(std::any_of(pulled, lines.end(), [](const std::string& l) {
+    return l.find("inactive boot slot") != std::string::npos;
+  }));
+  ASSERT_TRUE(wait_until([&] { return version_of(api) == "v1.14.0" && node_ready(emulator, address); }))
+      << describe(emulator, address);
+  auto s = emulator.find_node(address)->snapshot();
+  EXPECT_EQ(s.disk.slots[s.disk.active].version, "v1.14.0");
+  EXPECT_EQ(s.disk.slots[1 - s.disk.active].version, "v1.13.9");
+  EXPECT_EQ(emulator.counters().values().upgrades, 1);
 }
 
 }  // namespace
