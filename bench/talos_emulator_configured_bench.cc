@@ -8,8 +8,6 @@
 //   ninja -C BUILD talforge talos-emulator talos_emulator_configured_bench
 //   BUILD/talos_emulator_configured_bench
 #include <benchmark/benchmark.h>
-#include <curl/curl.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include <curl/curl.h>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -44,7 +43,9 @@ struct BenchNode {
   std::exit(1);
 }
 
-std::string build_dir() { return std::filesystem::path(TALFORGE_BINARY).parent_path().string(); }
+std::string build_dir() {
+  return std::filesystem::path(TALFORGE_BINARY).parent_path().string();
+}
 
 // ---- admin API over libcurl (the bench links talforge_core, which carries libcurl) ----
 
@@ -61,12 +62,14 @@ long http(const std::string& method, const std::string& url, const std::string& 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  if (method == "POST") curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.c_str());
+  if (method == "POST")
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
   long status = 0;
-  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (curl_easy_perform(curl) == CURLE_OK)
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   return status;
@@ -74,7 +77,8 @@ long http(const std::string& method, const std::string& url, const std::string& 
 
 nlohmann::json get_json(const std::string& url) {
   std::string body;
-  if (http("GET", url, "", &body) != 200) die("GET " + url + " failed: " + body);
+  if (http("GET", url, "", &body) != 200)
+    die("GET " + url + " failed: " + body);
   return nlohmann::json::parse(body);
 }
 
@@ -93,7 +97,8 @@ std::vector<BenchNode> bench_nodes() {
 void run_talforge(const std::string& dir, const std::string& args) {
   const std::string command =
       fmt::format("cd '{}' && '{}' {} >/dev/null 2>talforge.err", dir, TALFORGE_BINARY, args);
-  if (std::system(command.c_str()) != 0) die("talforge " + args + " failed, see " + dir + "/talforge.err");
+  if (std::system(command.c_str()) != 0)
+    die("talforge " + args + " failed, see " + dir + "/talforge.err");
 }
 
 void generate_configs(const std::string& dir, std::vector<BenchNode>& nodes) {
@@ -106,12 +111,14 @@ void generate_configs(const std::string& dir, std::vector<BenchNode>& nodes) {
     yaml += fmt::format("  - name: {}\n    role: {}\n    address: {}\n", nodes[i].name,
                         i < kControlPlanes ? "controlplane" : "worker", nodes[i].address);
   }
-  if (!util::write_file_atomic(dir + "/cluster.yaml", yaml, 0600).ok()) die("cannot write cluster.yaml");
+  if (!util::write_file_atomic(dir + "/cluster.yaml", yaml, 0600).ok())
+    die("cannot write cluster.yaml");
   run_talforge(dir, "gen secrets -o secrets.yaml --force");
   run_talforge(dir, "gen config -f cluster.yaml --out out");
   for (auto& n : nodes) {
     auto text = util::read_file(dir + "/out/" + n.name + ".yaml");
-    if (!text.ok()) die(text.error().describe());
+    if (!text.ok())
+      die(text.error().describe());
     n.yaml = *text;
   }
 }
@@ -122,7 +129,8 @@ talos::Credentials admin_credentials(const std::string& dir) {
   auto context = talosconfig["contexts"][talosconfig["context"].as<std::string>()];
   auto pem = [&](const char* field) {
     auto decoded = secrets::base64_decode(context[field].as<std::string>());
-    if (!decoded) die(std::string("talosconfig field ") + field + " is not base64");
+    if (!decoded)
+      die(std::string("talosconfig field ") + field + " is not base64");
     return *decoded;
   };
   return {pem("ca"), pem("crt"), pem("key")};
@@ -141,18 +149,19 @@ EmulatorProcess start_emulator(const std::string& dir) {
       {build_dir() + "/talos-emulator", "--admin", "127.0.0.1:0", "--time-scale", "0.001",
        "--schema-dir", std::string(TALFORGE_SOURCE_DIR) + "/../shared/reference/talos"},
       log);
-  if (!pid.ok()) die(pid.error().describe());
+  if (!pid.ok())
+    die(pid.error().describe());
   auto lines = util::wait_for_output_lines(*pid, log, 1, std::chrono::seconds(10));
-  if (!lines.ok()) die(lines.error().describe());
+  if (!lines.ok())
+    die(lines.error().describe());
   return {*pid, lines->front()};
 }
 
 void power_on_all(const EmulatorProcess& emulator, const std::vector<BenchNode>& nodes) {
   for (size_t i = 0; i < nodes.size(); ++i) {
-    const nlohmann::json spec = {
-        {"address", nodes[i].address},
-        {"uuid", fmt::format("00000000-0000-4000-8000-{:012}", i)},
-        {"memory_mib", i < kControlPlanes ? 4096 : 2048}};
+    const nlohmann::json spec = {{"address", nodes[i].address},
+                                 {"uuid", fmt::format("00000000-0000-4000-8000-{:012}", i)},
+                                 {"memory_mib", i < kControlPlanes ? 4096 : 2048}};
     std::string body;
     if (http("POST", emulator.url + "/v1/nodes", spec.dump(), &body) != 201) {
       die("power on " + nodes[i].address + ": " + body);
@@ -169,7 +178,8 @@ std::unique_ptr<talos::Api> client(const std::string& address, talos::ConnectMod
   options.call_timeout = std::chrono::seconds(10);
   options.retry.max_attempts = 1;
   auto api = talos::make_grpc_api(options);
-  if (!api.ok()) die(api.error().describe());
+  if (!api.ok())
+    die(api.error().describe());
   return std::move(*api);
 }
 
@@ -178,8 +188,10 @@ void retry_until_ok(const std::string& what, Call call) {
   const auto deadline = std::chrono::steady_clock::now() + kBringUpTimeout;
   for (;;) {
     auto result = call();
-    if (result.ok()) return;
-    if (std::chrono::steady_clock::now() > deadline) die(what + ": " + result.error().describe());
+    if (result.ok())
+      return;
+    if (std::chrono::steady_clock::now() > deadline)
+      die(what + ": " + result.error().describe());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -189,7 +201,8 @@ void apply_all(const std::vector<BenchNode>& nodes) {
     auto api = client(n.address, talos::ConnectMode::Maintenance, {});
     retry_until_ok("maintenance API of " + n.address, [&] { return api->disks(); });
     auto applied = api->apply_configuration(n.yaml, talos::ApplyMode::Auto, false);
-    if (!applied.ok()) die("apply " + n.address + ": " + applied.error().describe());
+    if (!applied.ok())
+      die("apply " + n.address + ": " + applied.error().describe());
   }
 }
 
@@ -198,7 +211,8 @@ std::map<std::string, int> stage_counts(const EmulatorProcess& emulator, int* re
   *ready = 0;
   for (const auto& n : get_json(emulator.url + "/v1/nodes")) {
     ++stages[n.value("stage", "?")];
-    if (n.value("stage", "") == "running" && n.value("ready", false)) ++*ready;
+    if (n.value("stage", "") == "running" && n.value("ready", false))
+      ++*ready;
   }
   return stages;
 }
@@ -208,7 +222,8 @@ void wait_all_ready(const EmulatorProcess& emulator, int count) {
   for (;;) {
     int ready = 0;
     auto stages = stage_counts(emulator, &ready);
-    if (ready >= count) return;
+    if (ready >= count)
+      return;
     if (std::chrono::steady_clock::now() > deadline) {
       std::string summary;
       for (const auto& [stage, n] : stages) summary += fmt::format(" {}={}", stage, n);
@@ -221,14 +236,16 @@ void wait_all_ready(const EmulatorProcess& emulator, int count) {
 long proc_status_kib(pid_t pid, const std::string& field) {
   std::ifstream in(fmt::format("/proc/{}/status", pid));
   for (std::string line; std::getline(in, line);) {
-    if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
+    if (line.rfind(field + ":", 0) == 0)
+      return std::atol(line.c_str() + field.size() + 1);
   }
   return -1;
 }
 
 void BM_TalosEmulatorHundredConfiguredNodes(benchmark::State& state) {
   std::string pattern = (std::filesystem::temp_directory_path() / "talforge-bench-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) die("mkdtemp failed");
+  if (!mkdtemp(pattern.data()))
+    die("mkdtemp failed");
   const std::string dir = pattern;
   std::vector<BenchNode> nodes = bench_nodes();
   generate_configs(dir, nodes);
@@ -242,7 +259,8 @@ void BM_TalosEmulatorHundredConfiguredNodes(benchmark::State& state) {
     auto cp1 = client(nodes.front().address, talos::ConnectMode::Secure, admin);
     retry_until_ok("Bootstrap on " + nodes.front().address, [&] { return cp1->bootstrap(); });
     wait_all_ready(emulator, static_cast<int>(nodes.size()));
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     const long rss_kib = proc_status_kib(emulator.pid, "VmRSS");
     const long hwm_kib = proc_status_kib(emulator.pid, "VmHWM");

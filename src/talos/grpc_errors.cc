@@ -127,6 +127,12 @@ util::Error status_error(const grpc::Status& status, const CallSite& site) {
     case grpc::StatusCode::UNAVAILABLE:
       return unavailable(status, site);
     case grpc::StatusCode::DEADLINE_EXCEEDED:
+      // A node that gave up waiting itself (HealthCheck's wait_timeout) says on what; gRPC's
+      // own client-side deadline says only "Deadline Exceeded".
+      if (!detail.empty() && detail != "Deadline Exceeded") {
+        return util::Error::timeout(fmt::format("{} timed out on the node: {}", where, detail))
+            .with_hint("the node may be busy or rebooting; retry, or wait longer");
+      }
       return util::Error::timeout(
                  fmt::format("{} got no answer within {} ms", where, site.timeout.count()))
           .with_hint("the node may be busy or rebooting; retry, or raise the call timeout");
