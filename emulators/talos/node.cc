@@ -542,8 +542,13 @@ void Node::install_finished(uint64_t epoch) {
 std::optional<RpcError> Node::bootstrap(bool recover_etcd) {
   emulator_.counters().bootstrap_call();
   NodeSnapshot s = snapshot();
+  // Talos's order (machined's Bootstrap): CRI up, then the machine type, then the etcd data dir.
+  const bool cri_up = std::any_of(s.services.begin(), s.services.end(), [](const ServiceRecord& r) {
+    return r.id == "cri" && r.state == "Running";
+  });
+  if (!cri_up) return error(grpc::StatusCode::FAILED_PRECONDITION, "bootstrap is not available yet");
   if (!s.control_plane()) {
-    return error(grpc::StatusCode::UNIMPLEMENTED,
+    return error(grpc::StatusCode::FAILED_PRECONDITION,
                  "bootstrap can only be performed on a control plane node");
   }
   if (s.cluster && s.cluster->etcd.bootstrapped()) {

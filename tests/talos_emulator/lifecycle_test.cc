@@ -1,5 +1,6 @@
 // Criterion 1: maintenance apply → install → running → mTLS → Bootstrap once → HealthCheck
-// passing for 3 control planes + 2 workers; a second Bootstrap is refused and counted.
+// passing for 3 control planes + 2 workers; a second Bootstrap is refused and counted. A worker
+// waits for a control plane's trustd and refuses Bootstrap as Talos does (FailedPrecondition).
 #include <gtest/gtest.h>
 
 #include "cluster/cluster.grpc.pb.h"
@@ -8,6 +9,15 @@
 
 namespace talos_emu_test {
 namespace {
+
+// Bootstrap as talosctl sends it, to see the status code on the wire.
+grpc::Status raw_bootstrap(const GeneratedCluster& cluster, const std::string& address) {
+  auto stub = machine::MachineService::NewStub(secure_channel(address, cluster.admin));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
+  machine::BootstrapResponse response;
+  return stub->Bootstrap(&ctx, machine::BootstrapRequest{}, &response);
+}
 
 TEST(Lifecycle, FiveNodeClusterComesUpAndPassesHealthCheck) {
   talos_emu::Emulator emulator(fast_options());
@@ -67,7 +77,7 @@ TEST(Lifecycle, FiveNodeClusterComesUpAndPassesHealthCheck) {
   EXPECT_GT(emulator.critical_path_seconds(), 60.0);
 }
 
-TEST(Lifecycle, WorkerCannotComeUpBeforeAControlPlaneRunsTrustd) {
+TEST(Lifecycle, WorkerWaitsForTrustdAndCannotBeBootstrapped) {
   talos_emu::Emulator emulator(fast_options());
   GeneratedCluster cluster = generate_cluster(32, 1, 1);
   ASSERT_FALSE(::testing::Test::HasFailure());
@@ -95,7 +105,21 @@ TEST(Lifecycle, WorkerCannotComeUpBeforeAControlPlaneRunsTrustd) {
   auto cp_api = maintenance_client(cp.address);
   ASSERT_TRUE(wait_until([&] { return cp_api->disks().ok(); }));
   ASSERT_TRUE(cp_api->apply_configuration(cp.yaml, talos::ApplyMode::Auto, false).ok());
-  EXPECT_TRUE(wait_until([&] { return secure->version().ok(); }));
+  ASSERT_TRUE(wait_until([&] { return secure->version().ok(); }));
+
+  // Bootstrap on the worker: machined checks the machine type before the etcd data directory,
+  // so the answer is FailedPrecondition before and after the control plane was bootstrapped.
+  const grpc::Status refused = raw_bootstrap(cluster, worker.address);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << refused.error_message();
+  EXPECT_EQ(refused.error_message(), "bootstrap can only be performed on a control plane node");
+  auto mapped = secure->bootstrap();  // talforge: a conflict to fix, not a wait-and-retry
+  ASSERT_FALSE(mapped.ok());
+  EXPECT_EQ(mapped.error().code, util::ErrorCode::Conflict) << mapped.error().describe();
+  auto cp_secure = secure_client(cp.address, cluster.admin);
+  ASSERT_TRUE(wait_until([&] { return cp_secure->bootstrap().ok(); }));
+  EXPECT_EQ(raw_bootstrap(cluster, worker.address).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_FALSE(emulator.find_node(cp.address)->snapshot().cluster->etcd.is_member("w-1"));
 }
 
 }  // namespace
