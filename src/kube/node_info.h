@@ -1,0 +1,15 @@
+// Node JSON (kubernetes.md §6.2) → kube::NodeInfo.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "kube/api.h"
+
+namespace kube {
+
+inline constexpr const char* kControlPlaneLabel = "node-role.kubernetes.io/control-plane";
+
+// Missing fields read as empty/false: a node the kubelet just registered has no conditions.
+NodeInfo node_info_from_json(const nlohmann::json& node);
+
+}  // namespace kube
