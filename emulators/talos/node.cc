@@ -180,6 +180,10 @@ void Node::boot_start(uint64_t epoch) {
     if (epoch != epoch_) return;
     services_.clear();
     actor_.clear();
+    // machined keeps events in memory only: a new boot starts with an empty buffer (they count
+    // as dropped, so a stream reading through another node's apid keeps its place).
+    events_dropped_ += events_.size();
+    events_.clear();
     set_stage_locked(machine::MachineStatusEvent::BOOTING);
     sequence_event_locked("boot", true);
     set_service_locked("machined", "Running", true, "Service started as goroutine");
@@ -327,6 +331,7 @@ void Node::obtain_certificate(uint64_t epoch) {
       wait_for_bootstrap = !known;
       if (!known) set_service_locked("etcd", "Preparing", false, "Waiting for bootstrap");
     }
+    emit_status_locked();
   }
   switch_servers(Personality::Configured, epoch);
   if (s.control_plane()) {

@@ -1,11 +1,14 @@
-// Criterion 4: an upgrade boots the new version; an upgrade whose image is marked bad comes back
-// on the old version (A/B fallback), and the client sees that.
+// Criterion 4: an upgrade boots the new version (its events carry the reply's actor id); an
+// upgrade whose image is marked bad comes back on the old version (A/B fallback), and the client
+// sees that.
 #include <algorithm>
+#include <functional>
 
 #include <gtest/gtest.h>
 
 #include "machine/machine.grpc.pb.h"
 #include "talos_emulator/cluster_support.h"
+#include "talos_emulator/stream_collector.h"
 
 namespace talos_emu_test {
 namespace {
@@ -26,6 +29,36 @@ grpc::Status upgrade(const GeneratedCluster& cluster, const std::string& address
   return status;
 }
 
+// Upgrade sequence (with the reply's actor id) → stage upgrading → kexec phase → sequence ends
+// → stage rebooting, in that order.
+void expect_upgrade_events(const std::vector<talos::Event>& events, const std::string& actor) {
+  auto is = [](const char* type, const char* name, const char* action) {
+    return [=](const talos::Event& e) {
+      return e.type == type && e.name == name && e.action == action;
+    };
+  };
+  auto stage = [](const char* name) {
+    return [=](const talos::Event& e) {
+      return e.type == "machine.MachineStatusEvent" && e.machine_stage == name;
+    };
+  };
+  const std::vector<std::pair<std::string, std::function<bool(const talos::Event&)>>> steps = {
+      {"upgrade sequence starts", is("machine.SequenceEvent", "upgrade", "start")},
+      {"stage upgrading", stage("upgrading")},
+      {"kexec phase starts", is("machine.PhaseEvent", "kexec", "start")},
+      {"upgrade sequence ends", is("machine.SequenceEvent", "upgrade", "stop")},
+      {"stage rebooting", stage("rebooting")},
+  };
+  auto at = events.begin();
+  for (const auto& [what, match] : steps) {
+    at = std::find_if(at, events.end(), match);
+    ASSERT_NE(at, events.end()) << what << " missing or out of order";
+    if (at->type != "machine.MachineStatusEvent") {
+      EXPECT_EQ(at->actor_id, actor) << what;
+    }
+  }
+}
+
 std::string version_of(const std::unique_ptr<talos::Api>& api) {
   auto v = api->version();
   return v.ok() ? v->tag : "";
@@ -41,10 +74,26 @@ TEST(Upgrade, NewVersionBootsAndBadImageFallsBack) {
   auto api = secure_client(address, cluster.admin);
   ASSERT_EQ(version_of(api), "v1.11.6");
 
-  ASSERT_TRUE(upgrade(cluster, address, "ghcr.io/siderolabs/installer:v1.12.0").ok());
+  // The upgrade through talforge's client, its events read on the node until it reboots.
+  auto events_reader = secure_client(address, cluster.admin);
+  talos::EventsRequest last_one;
+  last_one.tail_events = 1;  // its arrival shows the stream is open
+  talos::StreamOptions stream;
+  stream.timeout = std::chrono::seconds(8);
+  StreamCollector<talos::Event> events(
+      [&](const auto& sink) { return events_reader->events(last_one, sink, stream); },
+      [](const talos::Event&) { return false; });
+  ASSERT_TRUE(wait_until([&] { return !events.items().empty(); }));
+  talos::UpgradeRequest request;
+  request.image = "ghcr.io/siderolabs/installer:v1.12.0";
+  auto ack = api->upgrade(request);
+  ASSERT_TRUE(ack.ok()) << ack.error().describe();
+  EXPECT_EQ(ack->ack, "Upgrade request received");
   ASSERT_TRUE(wait_until([&] {
     return version_of(api) == "v1.12.0" && node_ready(emulator, address);
   })) << describe(emulator, address);
+  events.join();  // the node's apid went away with the reboot
+  expect_upgrade_events(events.items(), ack->actor_id);
   auto s = emulator.find_node(address)->snapshot();
   EXPECT_EQ(s.disk.slots[s.disk.active].version, "v1.12.0");
   EXPECT_EQ(s.disk.slots[1 - s.disk.active].version, "v1.11.6");
