@@ -52,6 +52,16 @@ engine::TalosDialer dialer(engine::TalosTarget target) {
 
 }  // namespace
 
+std::optional<PveAccess> open_pve(const spec::Cluster& cluster, Context& ctx) {
+  PveAccess access;
+  access.client = pve_client(cluster, ctx);
+  if (!access.client) {
+    return std::nullopt;
+  }
+  access.api = proxmox::make_http_api(*access.client);
+  return access;
+}
+
 std::optional<Estate> open_estate(const std::string& file, const TalosAccessOptions& access,
                                   Context& ctx) {
   std::optional<ClusterInputs> inputs = load_cluster_inputs(file, ctx);
@@ -69,11 +79,12 @@ std::optional<Estate> open_estate(const std::string& file, const TalosAccessOpti
   if (!target) {
     return std::nullopt;
   }
-  estate.pve_client = pve_client(inputs->cluster, ctx);
-  if (!estate.pve_client) {
+  std::optional<PveAccess> pve = open_pve(inputs->cluster, ctx);
+  if (!pve) {
     return std::nullopt;
   }
-  estate.pve = proxmox::make_http_api(*estate.pve_client);
+  estate.pve_client = std::move(pve->client);
+  estate.pve = std::move(pve->api);
   estate.dial = dialer(std::move(*target));
   estate.desired = engine::desired_state(inputs->cluster, *configs, inputs->schematic_id);
   estate.configs = std::move(*configs);

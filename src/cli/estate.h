@@ -18,6 +18,14 @@
 
 namespace cli {
 
+struct PveAccess {
+  std::unique_ptr<proxmox::Client> client;
+  std::unique_ptr<proxmox::Api> api;
+};
+
+// The cluster's Proxmox API (token from the environment variable cluster.yaml names).
+std::optional<PveAccess> open_pve(const spec::Cluster& cluster, Context& ctx);
+
 struct Estate {
   ClusterInputs inputs;
   std::vector<talos::NodeConfig> configs;

@@ -251,18 +251,23 @@ class Applier {
       const plan::ObservedVm* vm = observed_.vm_of(c.target);
       TALFORGE_ASSERT(vm != nullptr);
       auto step = s_.progress.start(c.target, "vm.update");
-      util::Result<void> r = update_vm(desired(c.target).vm, *vm);
+      util::Result<proxmox::VmUpdate> r = update_vm(desired(c.target).vm, *vm);
       if (!r.ok()) {
         step.fail(r.error().describe());
         return std::move(r).error().with_context(
             fmt::format("update VM {} of {}", vm->vm.vmid, c.target));
       }
-      step.finish(fmt::format("{}", fmt::join(c.details, ", ")));
+      // TODO(#6): restart the node (drained, one at a time) so pending hardware changes apply.
+      step.finish(r->reboot_needed
+                      ? fmt::format("{}; PVE keeps {} pending until the VM is restarted",
+                                    fmt::join(c.details, ", "), fmt::join(r->pending, ", "))
+                      : fmt::format("{}", fmt::join(c.details, ", ")));
     }
     return {};
   }
 
-  util::Result<void> update_vm(const plan::VmShape& want, const plan::ObservedVm& have) {
+  util::Result<proxmox::VmUpdate> update_vm(const plan::VmShape& want,
+                                            const plan::ObservedVm& have) {
     ASSIGN_OR_RETURN(proxmox::VmConfig config, s_.pve.vm_config(have.vm.pve_node, have.vm.vmid));
     proxmox::Params changes;
     if (want.cores != have.vm.cores) {
@@ -274,13 +279,15 @@ class Applier {
     if (want.name != have.vm.name) {
       changes.push_back({"name", want.name});
     }
+    proxmox::VmUpdate update;
     if (!changes.empty()) {
-      RETURN_IF_ERROR(s_.pve.update_vm(have.vm.pve_node, have.vm.vmid, changes, {}, config.digest));
+      ASSIGN_OR_RETURN(
+          update, s_.pve.update_vm(have.vm.pve_node, have.vm.vmid, changes, {}, config.digest));
     }
     if (want.disk_gib > have.vm.disk_gib) {
       RETURN_IF_ERROR(s_.pve.resize_disk(have.vm.pve_node, have.vm.vmid, "scsi0", want.disk_gib));
     }
-    return {};
+    return update;
   }
 
   util::Result<void> start_vms(const std::vector<Change>& starts) {
@@ -315,9 +322,7 @@ class Applier {
       NodeTarget target{n.name, n.address, expected_uuid(n.name), desired(n.name).config_yaml};
       auto step = s_.progress.start(n.name, "talos.config");
       util::Result<void> r =
-          c.kind == ChangeKind::Create
-              ? configure_node(target, s_.dial, s_.progress.clock(), options_.wait, step)
-              : reconfigure_node(target, s_.dial, s_.progress.clock(), options_.wait, step);
+          ensure_node_config(target, s_.dial, s_.progress.clock(), options_.wait, step);
       if (!r.ok()) {
         step.fail(r.error().describe());
         return util::Result<void>(

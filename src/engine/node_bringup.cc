@@ -1,10 +1,12 @@
-// Node bring-up steps (see node_bringup.h).
+// Node bring-up (see node_bringup.h).
 #include "engine/node_bringup.h"
 
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "plan/config_compare.h"
+#include "talos/active_config.h"
 #include "talos/system_information.h"
 
 namespace engine {
@@ -36,6 +38,58 @@ util::Result<void> verify_identity(const NodeTarget& node, talos::Api& api) {
   return {};
 }
 
+struct Answer {
+  std::unique_ptr<talos::Api> api;
+  talos::ConnectMode mode = talos::ConnectMode::Secure;
+};
+
+// mTLS first: a configured node never answers the maintenance API.
+util::Result<Answer> wait_answering(const NodeTarget& node, const TalosDialer& dial,
+                                    util::Clock& clock, const WaitPolicy& wait) {
+  Answer answer;
+  RETURN_IF_ERROR(
+      wait_until(fmt::format("{} ({}) answering the Talos API", node.name, node.address), clock,
+                 wait, [&]() -> util::Result<void> {
+                   for (talos::ConnectMode mode :
+                        {talos::ConnectMode::Secure, talos::ConnectMode::Maintenance}) {
+                     util::Result<std::unique_ptr<talos::Api>> api = answering(node, dial, mode);
+                     if (api.ok()) {
+                       answer = {std::move(*api), mode};
+                       return {};
+                     }
+                   }
+                   return util::Error::unavailable("neither mTLS nor maintenance mode answers yet");
+                 }));
+  return answer;
+}
+
+util::Result<void> configure_in_maintenance(const NodeTarget& node, talos::Api& api,
+                                            Progress::Step& step) {
+  step.note("in maintenance mode");
+  RETURN_IF_ERROR(verify_identity(node, api));
+  step.note("identity verified (SMBIOS UUID matches the VM)");
+  RETURN_IF_ERROR(api.apply_configuration(node.config_yaml, talos::ApplyMode::Auto, false));
+  step.note("config applied; installing");
+  return {};
+}
+
+// Returns whether a config was sent.
+util::Result<bool> reconfigure_if_different(const NodeTarget& node, talos::Api& api,
+                                            Progress::Step& step) {
+  ASSIGN_OR_RETURN(std::string active, talos::active_machine_config(api));
+  ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                   plan::config_differences(active, node.config_yaml));
+  if (paths.empty()) {
+    step.note("config already up to date");
+    return false;
+  }
+  ASSIGN_OR_RETURN(talos::ApplyResult applied,
+                   api.apply_configuration(node.config_yaml, talos::ApplyMode::Auto, false));
+  step.note(fmt::format("config applied (mode {}, {} setting(s) changed)",
+                        talos::apply_mode_name(applied.mode), paths.size()));
+  return true;
+}
+
 }  // namespace
 
 util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& dial,
@@ -54,35 +108,16 @@ util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& di
       });
 }
 
-util::Result<void> configure_node(const NodeTarget& node, const TalosDialer& dial,
-                                  util::Clock& clock, const WaitPolicy& wait,
-                                  Progress::Step& step) {
-  std::unique_ptr<talos::Api> api;
-  RETURN_IF_ERROR(
-      wait_until(fmt::format("{} ({}) reaching maintenance mode", node.name, node.address), clock,
-                 wait, [&]() -> util::Result<void> {
-                   ASSIGN_OR_RETURN(api, answering(node, dial, talos::ConnectMode::Maintenance));
-                   return {};
-                 }));
-  step.note("in maintenance mode");
-  RETURN_IF_ERROR(verify_identity(node, *api));
-  step.note("identity verified (SMBIOS UUID matches the VM)");
-  ASSIGN_OR_RETURN(talos::ApplyResult applied,
-                   api->apply_configuration(node.config_yaml, talos::ApplyMode::Auto, false));
-  step.note(
-      fmt::format("config applied (mode {}); installing", talos::apply_mode_name(applied.mode)));
-  return wait_configured(node, dial, clock, wait);
-}
-
-util::Result<void> reconfigure_node(const NodeTarget& node, const TalosDialer& dial,
-                                    util::Clock& clock, const WaitPolicy& wait,
-                                    Progress::Step& step) {
-  ASSIGN_OR_RETURN(std::unique_ptr<talos::Api> api,
-                   answering(node, dial, talos::ConnectMode::Secure));
-  ASSIGN_OR_RETURN(talos::ApplyResult applied,
-                   api->apply_configuration(node.config_yaml, talos::ApplyMode::Auto, false));
-  step.note(fmt::format("config applied (mode {})", talos::apply_mode_name(applied.mode)));
-  return wait_configured(node, dial, clock, wait);
+util::Result<void> ensure_node_config(const NodeTarget& node, const TalosDialer& dial,
+                                      util::Clock& clock, const WaitPolicy& wait,
+                                      Progress::Step& step) {
+  ASSIGN_OR_RETURN(Answer answer, wait_answering(node, dial, clock, wait));
+  if (answer.mode == talos::ConnectMode::Maintenance) {
+    RETURN_IF_ERROR(configure_in_maintenance(node, *answer.api, step));
+    return wait_configured(node, dial, clock, wait);
+  }
+  ASSIGN_OR_RETURN(bool sent, reconfigure_if_different(node, *answer.api, step));
+  return sent ? wait_configured(node, dial, clock, wait) : util::Result<void>();
 }
 
 }  // namespace engine

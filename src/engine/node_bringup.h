@@ -1,6 +1,9 @@
-// One node from a booted VM to a configured Talos machine: wait for maintenance mode at its
-// address, prove it is the VM talforge created (SMBIOS UUID) BEFORE sending it anything, apply
-// its config, and wait until it answers mTLS with the cluster's OS CA.
+// One node to its desired machine config, from whatever state an earlier (possibly killed) run
+// left it in: wait until it answers — in maintenance mode or over mTLS — then
+//  * maintenance: prove it is the VM talforge created (SMBIOS UUID) BEFORE sending it anything,
+//    apply the config, wait until it answers mTLS with the cluster's OS CA;
+//  * configured: compare its active config with the desired one and apply only a difference
+//    (mode auto: Talos reboots only when a changed setting needs it).
 #pragma once
 
 #include <string>
@@ -19,16 +22,11 @@ struct NodeTarget {
   std::string config_yaml;    // secret
 };
 
-// Maintenance → identity check → ApplyConfiguration → configured. A node that answers with
-// another UUID gets nothing and yields PermissionDenied (a security stop, never retried).
-util::Result<void> configure_node(const NodeTarget& node, const TalosDialer& dial,
-                                  util::Clock& clock, const WaitPolicy& wait, Progress::Step& step);
-
-// Applies a changed config to a configured node (mode auto: Talos reboots only when needed)
-// and waits until it answers again.
-util::Result<void> reconfigure_node(const NodeTarget& node, const TalosDialer& dial,
-                                    util::Clock& clock, const WaitPolicy& wait,
-                                    Progress::Step& step);
+// A node answering with another UUID gets nothing and yields PermissionDenied (a security stop,
+// never retried).
+util::Result<void> ensure_node_config(const NodeTarget& node, const TalosDialer& dial,
+                                      util::Clock& clock, const WaitPolicy& wait,
+                                      Progress::Step& step);
 
 // Waits until the node answers Version over mTLS.
 util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& dial,

@@ -178,15 +178,20 @@ std::optional<std::vector<std::string>> etcd_members(const spec::Cluster& cluste
 
 }  // namespace
 
-util::Result<plan::Observed> observe(const spec::Cluster& cluster, const plan::Desired& desired,
-                                     proxmox::Api& pve, const TalosDialer& dial,
-                                     const ObserveOptions& options) {
-  plan::Observed observed;
+util::Result<std::vector<plan::ObservedVm>> observe_owned_vms(const spec::Cluster& cluster,
+                                                              proxmox::Api& pve) {
   util::Result<proxmox::ClusterState> state = pve.cluster();
   if (!state.ok()) {
     return std::move(state).error().with_context("read the Proxmox cluster's resources");
   }
-  ASSIGN_OR_RETURN(observed.vms, owned_vms(cluster, *state, pve));
+  return owned_vms(cluster, *state, pve);
+}
+
+util::Result<plan::Observed> observe(const spec::Cluster& cluster, const plan::Desired& desired,
+                                     proxmox::Api& pve, const TalosDialer& dial,
+                                     const ObserveOptions& options) {
+  plan::Observed observed;
+  ASSIGN_OR_RETURN(observed.vms, observe_owned_vms(cluster, pve));
   ASSIGN_OR_RETURN(observed.boot_images_present, boot_images(desired, observed.vms, pve));
   observed.nodes = probe_nodes(cluster, observed.vms, dial, options.max_parallel_probes);
   observed.etcd_members = etcd_members(cluster, observed.nodes, dial);

@@ -24,6 +24,11 @@ struct ObserveOptions {
   std::size_t max_parallel_probes = 16;
 };
 
+// The VMs that carry this cluster's tags and ownership marker (one cluster/resources call plus
+// one config read per tagged VM).
+util::Result<std::vector<plan::ObservedVm>> observe_owned_vms(const spec::Cluster& cluster,
+                                                              proxmox::Api& pve);
+
 // Proxmox failures are errors (nothing can be planned without the VM list); a node that does
 // not answer is recorded as Unreachable with the reason.
 util::Result<plan::Observed> observe(const spec::Cluster& cluster, const plan::Desired& desired,

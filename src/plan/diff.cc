@@ -15,6 +15,9 @@ namespace {
 
 constexpr std::size_t kMaxConfigPathsShown = 12;
 
+constexpr const char* kCheckedWhenItAnswers =
+    "apply waits for the node, then sends its config if it is in maintenance mode or differs";
+
 std::string shape_summary(const VmShape& vm) {
   return fmt::format("{} on {}, {} cores, {} MiB, {} GiB disk, {}",
                      vm.vmid == 0 ? "VMID allocated at apply" : fmt::format("VMID {}", vm.vmid),
@@ -119,8 +122,8 @@ class Differ {
                         node.name,
                         {"start VM"},
                         fmt::format("VM {} is not running", vm->vm.vmid)});
-      notes_.push_back(
-          fmt::format("{}: its machine config is compared once the VM runs", node.name));
+      configs_.push_back(
+          {ChangeKind::Update, Subject::MachineConfig, node.name, {}, kCheckedWhenItAnswers});
       return;
     }
     config_changes(node);
@@ -132,10 +135,11 @@ class Differ {
       return;
     }
     if (talos->state == TalosState::Unreachable) {
-      notes_.push_back(
-          fmt::format("{}: the Talos API did not answer ({}); its machine config "
-                      "could not be compared",
-                      node.name, talos->error));
+      configs_.push_back({ChangeKind::Update,
+                          Subject::MachineConfig,
+                          node.name,
+                          {fmt::format("the Talos API did not answer: {}", talos->error)},
+                          kCheckedWhenItAnswers});
       return;
     }
     if (talos->state == TalosState::Maintenance) {
@@ -169,14 +173,10 @@ class Differ {
                         "applied in place; Talos reboots only if a changed setting needs it"});
   }
 
-  // Only when a configured control plane said "no members", or none has a config yet: an
-  // unknown membership (control planes that do not answer) never leads to a second bootstrap.
+  // Planned unless a control plane reports members; when none could be asked, apply's guard
+  // decides right before the call (and Talos refuses a second bootstrap of the same node).
   void bootstrap() {
-    if (!observed_.etcd_members) {
-      notes_.push_back("etcd membership unknown: no configured control plane answered");
-      return;
-    }
-    if (!observed_.etcd_members->empty()) {
+    if (observed_.etcd_members && !observed_.etcd_members->empty()) {
       return;
     }
     const auto first_cp =
@@ -185,11 +185,15 @@ class Differ {
     if (first_cp == desired_.nodes.end()) {
       return;
     }
-    cluster_.push_back({ChangeKind::Run,
-                        Subject::Bootstrap,
-                        first_cp->name,
-                        {},
-                        "etcd has no members yet; checked again right before bootstrapping"});
+    cluster_.push_back(
+        {ChangeKind::Run,
+         Subject::Bootstrap,
+         first_cp->name,
+         {},
+         observed_.etcd_members
+             ? "etcd has no members yet; checked again right before bootstrapping"
+             : "etcd membership unknown (no configured control plane answered); bootstraps "
+               "only if none reports members once they answer"});
   }
 
   void deletes() {

@@ -1,15 +1,14 @@
 #include "util/process.h"
 
+#include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstring>
-#include <fstream>
 #include <sstream>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -43,8 +42,8 @@ Result<pid_t> spawn_detached(const std::vector<std::string>& argv, const std::st
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
@@ -78,8 +77,8 @@ Result<std::vector<std::string>> wait_for_output_lines(pid_t pid, const std::str
       std::ifstream in(log_file);
       std::stringstream log;
       log << in.rdbuf();
-      return Error::unavailable(fmt::format("process {} exited before it was ready; its log ({}):\n{}",
-                                            pid, log_file, log.str()));
+      return Error::unavailable(fmt::format(
+          "process {} exited before it was ready; its log ({}):\n{}", pid, log_file, log.str()));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       return Error::timeout(
@@ -102,7 +101,15 @@ bool process_alive(pid_t pid) {
     return false;
   }
   reap(pid);
-  return kill(pid, 0) == 0;
+  if (kill(pid, 0) != 0) {
+    return false;
+  }
+  // A zombie has exited; its reaper (not us, for detached processes) may take its time.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const std::size_t close = line.rfind(')');
+  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
 }
 
 bool stop_process(pid_t pid, std::chrono::milliseconds grace) {

@@ -1,9 +1,9 @@
 // Issue #6 end to end: the real talforge binary against the lab's emulators.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include "e2e/lab_support.h"
 
@@ -59,7 +59,8 @@ TEST(ApplyE2e, FromEmptyToHealthyThenASecondRunChangesNothing) {
               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
         << file;
   }
-  const auto nodes = lab.kubectl("https://" + lab.address(11) + ":6443", {"get", "nodes", "--no-headers"});
+  const auto nodes =
+      lab.kubectl("https://" + lab.address(11) + ":6443", {"get", "nodes", "--no-headers"});
   ASSERT_EQ(nodes.exit_code, 0) << nodes.err;
   int ready = 0;
   std::istringstream rows(nodes.out);

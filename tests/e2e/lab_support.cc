@@ -1,13 +1,15 @@
 #include "e2e/lab_support.h"
 
-#include <gtest/gtest.h>
+#include <filesystem>
 #include <stdlib.h>
 
-#include <filesystem>
+#include <gtest/gtest.h>
 
 #include "lab/local_http.h"
+#include "proxmox/curl_transport.h"
 #include "test_paths.h"
 #include "unique_dir.h"
+#include "util/clock.h"
 
 namespace e2e {
 
@@ -30,7 +32,9 @@ std::string Lab::address(int host) const {
   return "127.10." + std::to_string(subnet_) + "." + std::to_string(host);
 }
 
-Lab::~Lab() { run({testing_paths::binary(), "lab", "--dir", dir_, "down"}); }
+Lab::~Lab() {
+  run({testing_paths::binary(), "lab", "--dir", dir_, "down"});
+}
 
 testing_process::Run Lab::talforge(std::vector<std::string> args) const {
   args.insert(args.begin(), testing_paths::binary());
@@ -62,6 +66,34 @@ std::string Lab::url_of(const std::string& process) const {
   }
   ADD_FAILURE() << "no " << process << " in lab.json";
   return {};
+}
+
+proxmox::Client& Lab::pve_client() {
+  if (!pve_client_) {
+    const auto state = nlohmann::json::parse(slurp(dir_ + "/lab.json"));
+    proxmox::Connection connection;
+    connection.endpoint = url_of("proxmox");
+    connection.token_id = "talforge@pve!lab";
+    connection.token_secret = proxmox::TokenSecret(secret_);
+    connection.trust.fingerprint = state["proxmox_fingerprint"].get<std::string>();
+    auto transport = proxmox::make_curl_transport(std::move(connection));
+    EXPECT_TRUE(transport.ok());
+    pve_client_ = std::make_unique<proxmox::Client>(std::move(*transport), util::system_clock());
+  }
+  return *pve_client_;
+}
+
+proxmox::Api& Lab::pve() {
+  if (!pve_) {
+    pve_ = proxmox::make_http_api(pve_client());
+  }
+  return *pve_;
+}
+
+long Lab::talos_admin_post(const std::string& path, const nlohmann::json& body) const {
+  auto reply = lab::local_request("POST", url_of("talos") + path, body.dump());
+  EXPECT_TRUE(reply.ok());
+  return reply.ok() ? reply->status : 0;
 }
 
 nlohmann::json Lab::talos_counters() const {

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "process.h"
+#include "proxmox/api.h"
+#include "proxmox/client.h"
 
 namespace e2e {
 
@@ -32,6 +35,13 @@ class Lab {
   // The real kubectl with out/kubeconfig, talking to `server` (https://ip:6443).
   testing_process::Run kubectl(const std::string& server, std::vector<std::string> args) const;
 
+  // A Proxmox API client of the test's own (same token as talforge), e.g. to make a VM that does
+  // not belong to the cluster.
+  proxmox::Client& pve_client();
+  proxmox::Api& pve();
+  // POST to the Talos emulator's admin API; returns the HTTP status.
+  long talos_admin_post(const std::string& path, const nlohmann::json& body) const;
+
   nlohmann::json talos_counters() const;
   nlohmann::json proxmox_counters() const;
   // Requests other than GET the Proxmox emulator has answered.
@@ -42,6 +52,8 @@ class Lab {
 
   std::string dir_;
   int subnet_;
+  std::unique_ptr<proxmox::Client> pve_client_;
+  std::unique_ptr<proxmox::Api> pve_;
   std::string secret_;
 };
 
