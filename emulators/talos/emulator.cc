@@ -20,10 +20,17 @@ util::Result<std::shared_ptr<Node>> Emulator::power_on(const NodeSpec& spec) {
     std::lock_guard lock(mu_);
     auto it = nodes_.find(spec.address);
     if (it != nodes_.end()) {
-      if (it->second->snapshot().powered) {
+      const NodeSnapshot old = it->second->snapshot();
+      if (old.powered) {
         return util::Error::already_exists("node " + spec.address + " is already powered on");
       }
-      node = it->second;  // a stopped VM starts again with its disk as it was
+      if (old.spec.uuid == spec.uuid) {
+        node = it->second;  // a stopped VM starts again with its disk as it was
+      } else {
+        // Another machine at this address (a destroyed VM's successor): a blank disk.
+        node = std::make_shared<Node>(*this, spec);
+        it->second = node;
+      }
     } else {
       node = std::make_shared<Node>(*this, spec);
       nodes_[spec.address] = node;
@@ -65,9 +72,12 @@ std::vector<std::shared_ptr<Node>> Emulator::cluster_nodes(const std::string& cl
 
 std::shared_ptr<ClusterState> Emulator::cluster_for(const MachineConfig& config) {
   const std::string id = config.cluster_id.empty() ? config.cluster_name : config.cluster_id;
+  // When no machine holds this cluster's data any more (every VM destroyed), the same secrets
+  // start a brand-new cluster: nothing of the old etcd survives on a blank disk.
+  const bool no_machine_left = cluster_nodes(id).empty();
   std::lock_guard lock(mu_);
   auto& cluster = clusters_[id];
-  if (!cluster) {
+  if (!cluster || no_machine_left) {
     cluster = std::make_shared<ClusterState>(id, config.cluster_name, config.kubernetes_version);
     cluster->kube->set_available(false);
   }

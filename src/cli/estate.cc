@@ -75,7 +75,20 @@ std::optional<Estate> open_estate(const std::string& file, const TalosAccessOpti
     ctx.report(configs.error());
     return std::nullopt;
   }
-  std::optional<engine::TalosTarget> target = talos_access(*inputs, access, ctx);
+  // The bundle is authoritative for the cluster it built: an out/talosconfig left from an older
+  // bundle must not make plan/apply see foreign nodes. --talosconfig still overrides.
+  std::optional<engine::TalosTarget> target;
+  if (access.talosconfig.empty()) {
+    util::Result<engine::TalosTarget> from_bundle = engine::talos_target_from_bundle(
+        inputs->bundle, inputs->cluster.name, control_plane_addresses(inputs->cluster), {});
+    if (!from_bundle.ok()) {
+      ctx.report(std::move(from_bundle).error().with_context("client certificate from the bundle"));
+      return std::nullopt;
+    }
+    target = std::move(*from_bundle);
+  } else {
+    target = talos_access(*inputs, access, ctx);
+  }
   if (!target) {
     return std::nullopt;
   }

@@ -41,6 +41,25 @@ testing_process::Run Lab::talforge(std::vector<std::string> args) const {
   return run(args, dir_);
 }
 
+pid_t Lab::spawn_talforge(std::vector<std::string> args) const {
+  args.insert(args.begin(), testing_paths::binary());
+  std::vector<char*> argv;
+  for (std::string& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addchdir_np(&actions, dir_.c_str());
+  pid_t pid = -1;
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
 testing_process::Run Lab::kubectl(const std::string& server, std::vector<std::string> args) const {
   const std::string home = dir_ + "/home";
   std::filesystem::create_directories(home);
@@ -100,6 +119,12 @@ nlohmann::json Lab::talos_counters() const {
   auto reply = lab::local_request("GET", url_of("talos") + "/v1/counters");
   EXPECT_TRUE(reply.ok());
   return reply.ok() ? nlohmann::json::parse(reply->body) : nlohmann::json::object();
+}
+
+nlohmann::json Lab::talos_nodes() const {
+  auto reply = lab::local_request("GET", url_of("talos") + "/v1/nodes");
+  EXPECT_TRUE(reply.ok());
+  return reply.ok() ? nlohmann::json::parse(reply->body) : nlohmann::json::array();
 }
 
 nlohmann::json Lab::proxmox_counters() const {

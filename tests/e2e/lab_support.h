@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,6 +33,8 @@ class Lab {
 
   // talforge <args…> run in the lab directory.
   testing_process::Run talforge(std::vector<std::string> args) const;
+  // Starts talforge <args…> in the lab directory without waiting (output discarded); the pid.
+  pid_t spawn_talforge(std::vector<std::string> args) const;
   // The real kubectl with out/kubeconfig, talking to `server` (https://ip:6443).
   testing_process::Run kubectl(const std::string& server, std::vector<std::string> args) const;
 
@@ -43,6 +46,8 @@ class Lab {
   long talos_admin_post(const std::string& path, const nlohmann::json& body) const;
 
   nlohmann::json talos_counters() const;
+  // The Talos emulator's nodes (GET /v1/nodes).
+  nlohmann::json talos_nodes() const;
   nlohmann::json proxmox_counters() const;
   // Requests other than GET the Proxmox emulator has answered.
   int proxmox_mutating_requests() const;
