@@ -21,7 +21,7 @@ struct NodeAddress {
 struct NodeInfo {
   std::string name;
   bool ready = false;  // condition Ready has status "True" (False and Unknown are not ready)
-  bool unschedulable = false;  // spec.unschedulable: cordoned
+  bool unschedulable = false;   // spec.unschedulable: cordoned
   std::string kubelet_version;  // status.nodeInfo.kubeletVersion, e.g. "v1.34.1"
   std::vector<NodeAddress> addresses;
   std::map<std::string, std::string> labels;

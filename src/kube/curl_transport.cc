@@ -3,9 +3,11 @@
 // IP SANs), and the client certificate authenticates us (kubernetes.md §1).
 #include "kube/curl_transport.h"
 
-#include <curl/curl.h>
+#include <cctype>
 
+#include <curl/curl.h>
 #include <fmt/format.h>
+#include <openssl/x509.h>
 
 #include "util/curl_global.h"
 
@@ -82,7 +84,7 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(h.curl, CURLOPT_ERRORBUFFER, detail);
     const CURLcode code = curl_easy_perform(h.curl);
     if (code != CURLE_OK) {
-      return transport_error(code, detail, request);
+      return transport_error(h.curl, code, detail, request);
     }
     long status = 0;
     curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
@@ -100,18 +102,20 @@ class CurlTransport final : public HttpTransport {
     char detail[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(h.curl, CURLOPT_ERRORBUFFER, detail);
     const CURLcode code = curl_easy_perform(h.curl);
-    if (sink.stopped) {
-      return WatchEnd::Stopped;
-    }
-    if (code == CURLE_OPERATION_TIMEDOUT && response.status == 200) {
-      return WatchEnd::TimedOut;
-    }
-    if (code != CURLE_OK) {
-      return transport_error(code, detail, request);
-    }
     long status = 0;
     curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
     response.status = static_cast<int>(status);
+    if (sink.stopped) {
+      return WatchEnd::Stopped;
+    }
+    // Our limit passing on an open stream is the normal end of a wait; before any answer it
+    // is a server that does not respond.
+    if (code == CURLE_OPERATION_TIMEDOUT && status == 200) {
+      return WatchEnd::TimedOut;
+    }
+    if (code != CURLE_OK) {
+      return transport_error(h.curl, code, detail, request);
+    }
     if (status == 200 && !sink.partial.empty() && !on_line(sink.partial)) {
       return WatchEnd::Stopped;
     }
@@ -164,31 +168,56 @@ class CurlTransport final : public HttpTransport {
     set_blob(curl, CURLOPT_SSLKEY_BLOB, k.client_key_pem);
   }
 
-  Error transport_error(CURLcode code, const char* detail, const HttpRequest& request) const {
+  // With TLS 1.3 the server checks our certificate after our side of the handshake is done:
+  // its refusal is an alert on the first read, or, when its reset overtakes the alert, a
+  // connection that dies after the handshake before any answer.
+  static bool client_certificate_refused(CURL* curl, CURLcode code, const std::string& text) {
+    const bool dropped =
+        code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING;
+    if ((dropped || code == CURLE_SSL_CONNECT_ERROR) && text.find("alert") != std::string::npos) {
+      return true;
+    }
+    curl_off_t handshake_done_us = 0;
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_APPCONNECT_TIME_T, &handshake_done_us);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    return dropped && handshake_done_us > 0 && status == 0;
+  }
+
+  Error transport_error(CURL* curl, CURLcode code, const char* detail,
+                        const HttpRequest& request) const {
     const std::string what = request.method + " " + request.path;
-    const std::string text = *detail ? detail : curl_easy_strerror(code);
-    if (code == CURLE_PEER_FAILED_VERIFICATION) {
+    const std::string text = fmt::format("{} ({})", *detail ? detail : curl_easy_strerror(code),
+                                         curl_easy_strerror(code));
+    long verify_result = X509_V_OK;
+    curl_easy_getinfo(curl, CURLINFO_SSL_VERIFYRESULT, &verify_result);
+    // A CA with the same subject as the server's issuer (every Talos cluster's Kubernetes CA is
+    // O=kubernetes) fails in signature checking, which curl reports as a connect error.
+    if (code == CURLE_PEER_FAILED_VERIFICATION ||
+        (code == CURLE_SSL_CONNECT_ERROR && verify_result != X509_V_OK)) {
       return Error{util::ErrorCode::PermissionDenied,
                    fmt::format("{}: TLS: the Kubernetes API at {} presented a certificate the "
-                               "kubeconfig's CA does not vouch for: {}",
-                               what, server_, text)}
-          .with_hint("the kubeconfig belongs to another cluster, or the server address is not "
-                     "in the API server certificate's SANs; regenerate the admin kubeconfig");
+                               "kubeconfig's CA does not vouch for ({}): {}",
+                               what, server_, X509_verify_cert_error_string(verify_result), text)}
+          .with_hint(
+              "the kubeconfig belongs to another cluster, or the server address is not "
+              "in the API server certificate's SANs; regenerate the admin kubeconfig");
     }
     if (code == CURLE_SSL_CERTPROBLEM) {
-      return Error::invalid_input(fmt::format(
-                 "{}: TLS: the kubeconfig's client certificate or key is unusable: {}", what,
-                 text))
+      return Error::invalid_input(
+                 fmt::format("{}: TLS: the kubeconfig's client certificate or key is unusable: {}",
+                             what, text))
           .with_hint("regenerate the admin kubeconfig");
     }
-    const bool alert = text.find("alert") != std::string::npos;
-    if ((code == CURLE_SSL_CONNECT_ERROR || code == CURLE_RECV_ERROR) && alert) {
+    if (client_certificate_refused(curl, code, text)) {
       return Error{util::ErrorCode::PermissionDenied,
                    fmt::format("{}: TLS: the Kubernetes API at {} refused the kubeconfig's "
-                               "client certificate: {}",
+                               "client certificate (it ended the connection after the TLS "
+                               "handshake without answering): {}",
                                what, server_, text)}
-          .with_hint("the client certificate is not signed by this cluster's Kubernetes CA; "
-                     "use this cluster's admin kubeconfig");
+          .with_hint(
+              "the client certificate is not signed by this cluster's Kubernetes CA; "
+              "use this cluster's admin kubeconfig");
     }
     return Error::unavailable(
                fmt::format("Kubernetes API at {} unavailable: {}: {}", server_, what, text))
@@ -217,8 +246,8 @@ std::string url_encode(const std::string& text) {
 }
 
 Result<std::unique_ptr<HttpTransport>> make_curl_transport(Connection connection) {
-  std::string& server =
-      connection.server_override.empty() ? connection.kubeconfig.server : connection.server_override;
+  std::string& server = connection.server_override.empty() ? connection.kubeconfig.server
+                                                           : connection.server_override;
   while (!server.empty() && server.back() == '/') {
     server.pop_back();
   }

@@ -54,14 +54,13 @@ std::string pod_path(const std::string& ns, const std::string& name) {
 
 }  // namespace
 
-Result<void> HttpApi::evict(const std::string& node, const std::string& ns,
-                            const std::string& name, const DrainOptions& options,
+Result<void> HttpApi::evict(const std::string& node, const std::string& ns, const std::string& name,
+                            const DrainOptions& options,
                             std::chrono::steady_clock::time_point deadline) {
-  const nlohmann::json eviction = {
-      {"apiVersion", "policy/v1"},
-      {"kind", "Eviction"},
-      {"metadata", {{"name", name}, {"namespace", ns}}},
-      {"deleteOptions", nlohmann::json::object()}};
+  const nlohmann::json eviction = {{"apiVersion", "policy/v1"},
+                                   {"kind", "Eviction"},
+                                   {"metadata", {{"name", name}, {"namespace", ns}}},
+                                   {"deleteOptions", nlohmann::json::object()}};
   const HttpRequest request{"POST", pod_path(ns, name) + "/eviction", "application/json",
                             eviction.dump()};
   std::chrono::milliseconds pause = options.eviction_retry;
@@ -78,8 +77,9 @@ Result<void> HttpApi::evict(const std::string& node, const std::string& ns,
       return Error::timeout(fmt::format("drain node {}: eviction of pod {}/{} still refused when "
                                         "the drain timeout ran out: {}",
                                         node, ns, name, status_message(response.body)))
-          .with_hint("a PodDisruptionBudget allows no disruption now: scale the workload up or "
-                     "relax the budget, or raise the drain timeout; the node stays cordoned");
+          .with_hint(
+              "a PodDisruptionBudget allows no disruption now: scale the workload up or "
+              "relax the budget, or raise the drain timeout; the node stays cordoned");
     }
     spdlog::info("kube.evict_retry node={} pod={}/{} pause_ms={}", node, ns, name, pause.count());
     clock_.sleep_for(std::min(pause, left));
@@ -110,8 +110,9 @@ Result<void> HttpApi::wait_pod_gone(const std::string& ns, const std::string& na
                  fmt::format("evicted pod {}/{} is still terminating when the drain timeout ran "
                              "out",
                              ns, name))
-          .with_hint("look at the pod's finalizers and terminationGracePeriodSeconds, or raise "
-                     "the drain timeout");
+          .with_hint(
+              "look at the pod's finalizers and terminationGracePeriodSeconds, or raise "
+              "the drain timeout");
     }
     clock_.sleep_for(std::min(options.poll_interval, left));
   }
@@ -120,9 +121,8 @@ Result<void> HttpApi::wait_pod_gone(const std::string& ns, const std::string& na
 Result<DrainSummary> HttpApi::drain(const std::string& name, const DrainOptions& options) {
   const auto deadline = clock_.now() + options.timeout;
   RETURN_IF_ERROR(cordon(name));
-  ASSIGN_OR_RETURN(
-      nlohmann::json pods,
-      call("GET", "/api/v1/pods?fieldSelector=" + url_encode("spec.nodeName=" + name)));
+  ASSIGN_OR_RETURN(nlohmann::json pods, call("GET", "/api/v1/pods?fieldSelector=" +
+                                                        url_encode("spec.nodeName=" + name)));
   DrainSummary summary;
   std::vector<PodRef> to_evict;
   std::vector<std::string> bare;

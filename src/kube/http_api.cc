@@ -20,8 +20,7 @@ Result<nlohmann::json> HttpApi::call(const std::string& method, const std::strin
   const HttpRequest request{method, path, content_type, body};
   const auto started = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(HttpResponse response, transport_->send(request));
-  spdlog::debug("kube.call method={} path={} status={} took_ms={}", method, path,
-                response.status,
+  spdlog::debug("kube.call method={} path={} status={} took_ms={}", method, path, response.status,
                 std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - started)
                     .count());
@@ -64,21 +63,24 @@ Result<void> HttpApi::set_unschedulable(const std::string& name, bool unschedula
   // As kubectl: uncordon sends null, which deletes the field rather than writing false.
   const nlohmann::json patch = {
       {"spec", {{"unschedulable", unschedulable ? nlohmann::json(true) : nlohmann::json()}}}};
-  ASSIGN_OR_RETURN(nlohmann::json patched,
-                   call("PATCH", "/api/v1/nodes/" + url_encode(name),
-                        "application/strategic-merge-patch+json", patch.dump()));
+  RETURN_IF_ERROR(call("PATCH", "/api/v1/nodes/" + url_encode(name),
+                       "application/strategic-merge-patch+json", patch.dump()));
   spdlog::info("kube.{} node={}", unschedulable ? "cordon" : "uncordon", name);
   return {};
 }
 
-Result<void> HttpApi::cordon(const std::string& name) { return set_unschedulable(name, true); }
+Result<void> HttpApi::cordon(const std::string& name) {
+  return set_unschedulable(name, true);
+}
 
-Result<void> HttpApi::uncordon(const std::string& name) { return set_unschedulable(name, false); }
+Result<void> HttpApi::uncordon(const std::string& name) {
+  return set_unschedulable(name, false);
+}
 
 Result<void> HttpApi::delete_node(const std::string& name) {
   const nlohmann::json options = {{"propagationPolicy", "Background"}};
-  RETURN_IF_ERROR(call("DELETE", "/api/v1/nodes/" + url_encode(name), "application/json",
-                       options.dump()));
+  RETURN_IF_ERROR(
+      call("DELETE", "/api/v1/nodes/" + url_encode(name), "application/json", options.dump()));
   spdlog::info("kube.delete_node node={}", name);
   return {};
 }

@@ -42,8 +42,8 @@ class HttpApi final : public Api {
                                     const std::string& body = "");
   util::Result<void> set_unschedulable(const std::string& name, bool unschedulable);
   // drain's steps (drain.cc).
-  util::Result<void> evict(const std::string& pod, const std::string& ns,
-                           const std::string& name, const DrainOptions& options,
+  util::Result<void> evict(const std::string& node, const std::string& ns, const std::string& name,
+                           const DrainOptions& options,
                            std::chrono::steady_clock::time_point deadline);
   util::Result<void> wait_pod_gone(const std::string& ns, const std::string& name,
                                    const std::string& uid, const DrainOptions& options,

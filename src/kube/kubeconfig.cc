@@ -1,12 +1,11 @@
 // Kubeconfig YAML → kube::Kubeconfig. yaml-cpp throws; every call into it is caught here.
 #include "kube/kubeconfig.h"
 
-#include <openssl/evp.h>
-#include <yaml-cpp/yaml.h>
-
 #include <cctype>
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
+#include <yaml-cpp/yaml.h>
 
 #include "util/file.h"
 

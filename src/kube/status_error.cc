@@ -40,8 +40,9 @@ util::Error status_error(const HttpRequest& request, const HttpResponse& respons
   if (response.status >= 500) {
     return util::Error::unavailable(
                fmt::format("Kubernetes API at {} unavailable: {}", server, text))
-        .with_hint("etcd or the API server is not healthy yet; retry once the control plane "
-                   "is up");
+        .with_hint(
+            "etcd or the API server is not healthy yet; retry once the control plane "
+            "is up");
   }
   return util::Error::internal(text);
 }

@@ -17,6 +17,7 @@ using util::Error;
 using util::Result;
 
 constexpr std::chrono::milliseconds kUnavailablePause{1000};
+constexpr std::chrono::milliseconds kShortestWatch{100};
 
 std::string describe_state(const std::optional<NodeInfo>& node) {
   if (!node) {
@@ -30,11 +31,10 @@ std::string describe_state(const std::optional<NodeInfo>& node) {
 Result<bool> HttpApi::watch_until_ready(const std::string& name, std::chrono::milliseconds limit,
                                         std::optional<NodeInfo>& last_seen) {
   const long seconds = std::max<long>(1, static_cast<long>((limit.count() + 999) / 1000));
-  const HttpRequest request{
-      "GET",
-      fmt::format("/api/v1/nodes?fieldSelector={}&watch=1&timeoutSeconds={}",
-                  url_encode("metadata.name=" + name), seconds),
-      "", ""};
+  const HttpRequest request{"GET",
+                            fmt::format("/api/v1/nodes?fieldSelector={}&watch=1&timeoutSeconds={}",
+                                        url_encode("metadata.name=" + name), seconds),
+                            "", ""};
   bool ready = false;
   const auto on_line = [&](const std::string& line) {
     const nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
@@ -72,12 +72,18 @@ Result<NodeInfo> HttpApi::wait_node_ready(const std::string& name,
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_.now());
     if (left.count() <= 0) {
-      const std::string why =
-          last_error ? "the API was unavailable: " + last_error->message : describe_state(last_seen);
+      const std::string why = last_error ? "the API was unavailable: " + last_error->message
+                                         : describe_state(last_seen);
       return Error::timeout(fmt::format("node {} not Ready after {:.1f} s: {}", name,
                                         timeout.count() / 1000.0, why))
-          .with_hint("check the node's kubelet and CNI (talosctl -n <node> health / services), "
-                     "or raise the timeout");
+          .with_hint(
+              "check the node's kubelet and CNI (talosctl -n <node> health / services), "
+              "or raise the timeout");
+    }
+    if (left < kShortestWatch) {
+      // Too short to connect and hear back: a watch now would only fail on our own limit.
+      clock_.sleep_for(left);
+      continue;
     }
     Result<bool> ready = watch_until_ready(name, left, last_seen);
     if (ready.ok() && *ready) {
