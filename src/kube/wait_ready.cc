@@ -1,6 +1,7 @@
 // kube::HttpApi::wait_node_ready — follows a watch of one node (kubernetes.md §5, kubectl wait)
 // instead of polling: the first event is the node's current state (ADDED), then every change.
-// The watch is re-opened when the server ends it, and after a pause when the API is not up.
+// The watch is re-opened when the server ends it (after one GET, for servers that answer a
+// watch with a plain list), and after a pause when the API is not up.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@ using util::Result;
 
 constexpr std::chrono::milliseconds kUnavailablePause{1000};
 constexpr std::chrono::milliseconds kShortestWatch{100};
+constexpr std::chrono::milliseconds kRewatchPause{250};
 
 std::string describe_state(const std::optional<NodeInfo>& node) {
   if (!node) {
@@ -98,7 +100,15 @@ Result<NodeInfo> HttpApi::wait_node_ready(const std::string& name,
       last_error = ready.error();
       clock_.sleep_for(std::min(kUnavailablePause, left));
     } else {
+      // The server ended the watch early: its timeoutSeconds, or a server that answers a
+      // watch with a plain list. One GET covers the latter; the pause keeps it from spinning.
       last_error.reset();
+      Result<NodeInfo> node = get_node(name);
+      if (node.ok() && node->ready) {
+        spdlog::info("kube.node_ready node={}", name);
+        return *node;
+      }
+      clock_.sleep_for(std::min(kRewatchPause, left));
     }
   }
 }

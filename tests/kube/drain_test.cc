@@ -1,12 +1,12 @@
 // kube::Api::drain against the Kubernetes API emulator (evictions it counts), and its 429
 // retry against a scripted transport (the emulator never enforces PodDisruptionBudgets).
 #include <algorithm>
-#include <deque>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "kube_client_fixture.h"
+#include "scripted_transport.h"
 
 namespace kube_test {
 namespace {
@@ -104,34 +104,6 @@ TEST_F(KubeClientTest, DrainOfAMissingNodeIsNotFound) {
   ASSERT_FALSE(summary.ok());
   EXPECT_EQ(summary.error().code, util::ErrorCode::NotFound);
 }
-
-// Answers by method+path prefix from a script; records what was sent.
-class ScriptedTransport final : public kube::HttpTransport {
- public:
-  std::deque<std::pair<std::string, kube::HttpResponse>> script;
-  std::vector<std::string> sent;
-
-  util::Result<kube::HttpResponse> send(const kube::HttpRequest& request) override {
-    const std::string what = request.method + " " + request.path;
-    sent.push_back(what);
-    for (auto it = script.begin(); it != script.end(); ++it) {
-      if (what.rfind(it->first, 0) == 0) {
-        kube::HttpResponse response = it->second;
-        script.erase(it);
-        return response;
-      }
-    }
-    return kube::HttpResponse{404, R"({"kind":"Status","message":"not scripted"})"};
-  }
-  util::Result<kube::WatchEnd> watch(const kube::HttpRequest&, std::chrono::milliseconds,
-                                     const kube::WatchLineFn&, kube::HttpResponse&) override {
-    return util::Error::internal("not scripted");
-  }
-  const std::string& server() const override { return server_; }
-
- private:
-  std::string server_ = "https://127.10.120.2:6443";
-};
 
 const char* kCordonedNode =
     R"({"kind":"Node","metadata":{"name":"w1"},"spec":{"unschedulable":true}})";
