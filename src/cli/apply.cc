@@ -115,6 +115,9 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
   const bool json = opts.output == "json";
   std::ostream& human = json ? *ctx.err : *ctx.out;
   human << plan::render_text(plan, false);
+  if (!plan.blockers.empty()) {
+    return kExitError;
+  }
   if (!plan.empty()) {
     if (!confirmed(opts, ctx)) {
       return kExitError;

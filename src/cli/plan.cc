@@ -44,6 +44,9 @@ int run_plan(const PlanOptions& opts, Context& ctx) {
     *ctx.out << plan::render_text(
         plan, ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr);
   }
+  if (!plan.blockers.empty()) {
+    return kExitError;
+  }
   return plan.empty() ? kExitOk : kExitChanges;
 }
 

@@ -9,6 +9,7 @@
 
 #include "proxmox/vm_facts.h"
 #include "talos/active_config.h"
+#include "talos/tls_trust.h"
 #include "util/parallel.h"
 
 namespace engine {
@@ -119,7 +120,9 @@ plan::ObservedNode probe(const std::string& name, const std::string& address,
     node.state = plan::TalosState::Maintenance;
     return node;
   }
-  node.state = plan::TalosState::Unreachable;
+  node.state = talos::is_untrusted_server_certificate(version.error())
+                   ? plan::TalosState::ForeignCa
+                   : plan::TalosState::Unreachable;
   node.error = version.error().message;
   return node;
 }

@@ -83,6 +83,7 @@ class Differ {
       out.changes.insert(out.changes.end(), list->begin(), list->end());
     }
     out.notes = std::move(notes_);
+    out.blockers = std::move(blockers_);
     return out;
   }
 
@@ -140,6 +141,13 @@ class Differ {
                           node.name,
                           {fmt::format("the Talos API did not answer: {}", talos->error)},
                           kCheckedWhenItAnswers});
+      return;
+    }
+    if (talos->state == TalosState::ForeignCa) {
+      blockers_.push_back(fmt::format(
+          "{} answers with a certificate that the secrets bundle's OS CA did not sign: this is "
+          "another cluster, or the bundle is not the one this cluster was built with",
+          node.name));
       return;
     }
     if (talos->state == TalosState::Maintenance) {
@@ -222,6 +230,7 @@ class Differ {
   std::set<BootImage> images_needed_;
   std::vector<Change> vms_, power_, configs_, cluster_, deletes_;
   std::vector<std::string> notes_;
+  std::vector<std::string> blockers_;
 };
 
 }  // namespace

@@ -72,6 +72,7 @@ enum class TalosState {
   Unreachable,  // neither mTLS nor maintenance answered
   Maintenance,  // waits for a config
   Configured,   // answers mTLS with the cluster's OS CA
+  ForeignCa,    // answers TLS with a certificate the bundle's OS CA did not sign
 };
 
 struct ObservedNode {
@@ -108,6 +109,8 @@ struct Change {
 struct Plan {
   std::vector<Change> changes;     // in execution order
   std::vector<std::string> notes;  // what the plan could not know (unreachable nodes…)
+  // Reasons not to touch the estate at all (e.g. nodes of another PKI): apply refuses.
+  std::vector<std::string> blockers;
   bool empty() const { return changes.empty(); }
 };
 

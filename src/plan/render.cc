@@ -118,6 +118,15 @@ std::string render_text(const Plan& plan, bool color) {
       out += fmt::format("note: {}\n", note);
     }
   }
+  if (!plan.blockers.empty()) {
+    out += "\n";
+    for (const std::string& blocker : plan.blockers) {
+      out += fmt::format("error: {}\n", blocker);
+    }
+    return out +
+           "Refusing to change anything: check that secrets.yaml is this cluster's bundle "
+           "(a regenerated bundle can never be pushed to a running cluster).\n";
+  }
   if (plan.empty()) {
     return out + "No changes: the cluster matches cluster.yaml.\n";
   }
@@ -140,6 +149,7 @@ nlohmann::json render_json(const Plan& plan) {
   const Summary s = summarize(plan);
   return {{"changes", changes},
           {"notes", plan.notes},
+          {"blockers", plan.blockers},
           {"summary",
            {{"create", s.create},
             {"update", s.update},

@@ -12,7 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Subnets 102-103 (see apply_test.cc).
+// Subnets 102, 103 and 105 (see apply_test.cc).
 TEST(SafetyE2e, AMachineWithAnotherUuidAtANodesAddressNeverReceivesAConfig) {
   Lab lab(102);
   const std::string impostor = lab.address(21);  // worker-1's address
@@ -46,6 +46,25 @@ TEST(SafetyE2e, DestroyRemovesOnlyTheClustersVmsAndKeepsTheFiles) {
   const auto again = lab.talforge({"destroy", "--yes"});
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_THAT(again.out, HasSubstr("Nothing to destroy"));
+}
+
+// Secrets guard: a regenerated bundle must never be pushed to a running cluster.
+TEST(SafetyE2e, ARegeneratedBundleIsRefusedBeforeAnyCall) {
+  Lab lab(105);
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  ASSERT_EQ(lab.talforge({"gen", "secrets", "--force"}).exit_code, 0);
+  const int pve_mutations = lab.proxmox_mutating_requests();
+  const nlohmann::json talos_before = lab.talos_counters();
+
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 1) << plan.out << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("certificate that the secrets bundle's OS CA did not sign"));
+  const auto apply = lab.talforge({"apply", "--yes"});
+  EXPECT_EQ(apply.exit_code, 1);
+  EXPECT_THAT(apply.out, HasSubstr("Refusing to change anything"));
+  EXPECT_EQ(lab.proxmox_mutating_requests(), pve_mutations);
+  EXPECT_EQ(lab.talos_counters()["apply_calls"], talos_before["apply_calls"]);
+  EXPECT_EQ(lab.talos_counters()["bootstrap_calls"], talos_before["bootstrap_calls"]);
 }
 
 }  // namespace

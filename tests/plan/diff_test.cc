@@ -187,6 +187,19 @@ TEST(PlanDiff, NodesRemovedFromTheFileAreDeletedLastWithTheirSteps) {
   EXPECT_EQ(p.changes.back().details.back(), "destroy VM 150 on pve1");
 }
 
+TEST(PlanDiff, NodesOfAnotherPkiBlockThePlan) {
+  const Desired d = two_nodes();
+  Observed o = converged(d);
+  o.nodes[0] = {"cp-1", TalosState::ForeignCa, "", std::nullopt, "certificate verify failed"};
+  const Plan p = diff(d, o);
+  ASSERT_EQ(p.blockers.size(), 1u);
+  EXPECT_THAT(p.blockers[0], HasSubstr("cp-1"));
+  const std::string text = render_text(p, false);
+  EXPECT_THAT(text, HasSubstr("error: cp-1 answers with a certificate"));
+  EXPECT_THAT(text, HasSubstr("Refusing to change anything"));
+  EXPECT_EQ(render_json(p)["blockers"].size(), 1u);
+}
+
 TEST(PlanRender, TextHasTerraformSymbolsAndASummary) {
   Desired d = two_nodes();
   Observed o = converged(d);
