@@ -8,6 +8,7 @@
 #include "security/security.grpc.pb.h"
 #include "storage/storage.grpc.pb.h"
 #include "emulators/talos/dispatch.h"
+#include "emulators/talos/emulator.h"
 #include "emulators/talos/services.h"
 
 namespace talos_emu {
@@ -123,7 +124,8 @@ class ImageService final : public machine::ImageService::Service {
 
 class LifecycleService final : public machine::LifecycleService::Service {
  public:
-  explicit LifecycleService(std::weak_ptr<Node> node) : node_(std::move(node)) {}
+  LifecycleService(Emulator& emulator, std::weak_ptr<Node> node)
+      : emulator_(emulator), node_(std::move(node)) {}
 
   Status Upgrade(ServerContext* context, const machine::LifecycleServiceUpgradeRequest* request,
                  grpc::ServerWriter<machine::LifecycleServiceUpgradeResponse>* writer) override {
@@ -148,16 +150,24 @@ class LifecycleService final : public machine::LifecycleService::Service {
       return finish(1);
     }
     line("validating installer image " + image);
-    auto r = node->upgrade(image, false, false);
-    if (auto* e = std::get_if<RpcError>(&r)) {
+    if (auto e = node->validate_installer_image(image)) {
       line("error: " + e->message);
       return finish(1);
     }
-    line("installing " + image + " into the inactive boot slot; the node reboots when done");
+    line("installing " + image + " into the inactive boot slot");
+    // The installer runs while the stream is open; the reboot is the caller's separate call.
+    std::this_thread::sleep_for(emulator_.timing().scaled(emulator_.timing().upgrade));
+    if (context->IsCancelled()) return {StatusCode::CANCELLED, "upgrade cancelled"};
+    if (auto e = node->install_into_inactive_slot(image)) {
+      line("error: " + e->message);
+      return finish(1);
+    }
+    line("installed " + image + "; reboot to boot it");
     return finish(0);
   }
 
  private:
+  Emulator& emulator_;
   std::weak_ptr<Node> node_;
 };
 
@@ -176,8 +186,8 @@ std::shared_ptr<grpc::Service> make_image_service(Emulator&, std::weak_ptr<Node>
   return std::make_shared<ImageService>(std::move(node));
 }
 
-std::shared_ptr<grpc::Service> make_lifecycle_service(Emulator&, std::weak_ptr<Node> node) {
-  return std::make_shared<LifecycleService>(std::move(node));
+std::shared_ptr<grpc::Service> make_lifecycle_service(Emulator& emulator, std::weak_ptr<Node> node) {
+  return std::make_shared<LifecycleService>(emulator, std::move(node));
 }
 
 }  // namespace talos_emu

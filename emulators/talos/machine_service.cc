@@ -59,8 +59,6 @@ class MaintenanceMachineService final : public machine::MachineService::Service 
   std::weak_ptr<Node> node_;
 };
 
-google::protobuf::Timestamp now_ts() { return google::protobuf::util::TimeUtil::GetCurrentTime(); }
-
 class MachineService final : public machine::MachineService::Service {
  public:
   MachineService(Emulator& emulator, std::weak_ptr<Node> node)

@@ -628,12 +628,7 @@ void Node::reboot_now(uint64_t epoch) {
 }
 
 RpcResult<std::string> Node::upgrade(const std::string& image, bool stage, bool force) {
-  std::string version, schematic;
-  if (!parse_installer_image(image, &version, &schematic)) {
-    return error(grpc::StatusCode::INVALID_ARGUMENT,
-                 "error validating installer image \"" + image +
-                     "\": expected <registry>/<repository>:<vX.Y.Z> with a Talos version tag");
-  }
+  if (auto e = validate_installer_image(image)) return *e;
   NodeSnapshot s = snapshot();
   if (s.control_plane() && !force && s.cluster && !s.cluster->etcd.has_quorum()) {
     return error(grpc::StatusCode::FAILED_PRECONDITION,
@@ -653,6 +648,33 @@ RpcResult<std::string> Node::upgrade(const std::string& image, bool stage, bool 
   emulator_.counters().upgrade();
   post_step(emulator_.timing().upgrade.count(), &Node::upgrade_installed);
   return actor;
+}
+
+std::optional<RpcError> Node::validate_installer_image(const std::string& image) const {
+  std::string version, schematic;
+  if (!parse_installer_image(image, &version, &schematic)) {
+    return error(grpc::StatusCode::INVALID_ARGUMENT,
+                 "error validating installer image \"" + image +
+                     "\": expected <registry>/<repository>:<vX.Y.Z> with a Talos version tag");
+  }
+  return std::nullopt;
+}
+
+std::optional<RpcError> Node::install_into_inactive_slot(const std::string& image) {
+  if (auto e = validate_installer_image(image)) return e;
+  std::string version, schematic;
+  parse_installer_image(image, &version, &schematic);
+  {
+    std::lock_guard lock(mu_);
+    if (!disk_.installed) {
+      return error(grpc::StatusCode::FAILED_PRECONDITION, "Talos is not installed on disk");
+    }
+    const int inactive = 1 - disk_.active;
+    disk_.slots[inactive] = Slot{version, schematic};
+    disk_.boot_once = inactive;
+  }
+  emulator_.counters().upgrade();
+  return std::nullopt;
 }
 
 void Node::upgrade_installed(uint64_t epoch) {

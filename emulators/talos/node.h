@@ -84,6 +84,10 @@ class Node : public std::enable_shared_from_this<Node> {
                                               bool dry_run);
   std::optional<RpcError> bootstrap(bool recover_etcd);
   RpcResult<std::string> upgrade(const std::string& image, bool stage, bool force);
+  // LifecycleService.Upgrade (v1.13+): the installer writes the inactive slot and makes it the
+  // next boot's; no reboot (the caller reboots).
+  std::optional<RpcError> validate_installer_image(const std::string& image) const;
+  std::optional<RpcError> install_into_inactive_slot(const std::string& image);
   std::optional<RpcError> rollback();
   RpcResult<std::string> reboot();
   RpcResult<std::string> reset(const machine::ResetRequest& request);

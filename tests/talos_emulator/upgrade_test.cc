@@ -145,7 +145,8 @@ TEST(Upgrade, RollbackReturnsToThePreviousSlot) {
 }
 
 // v1.13+: ImageService.Pull, then LifecycleService.Upgrade streams progress and installs the
-// pulled image into the inactive slot; the node then runs the new version.
+// pulled image into the inactive slot without rebooting (as Talos: the reboot is a separate
+// call); after Reboot the node runs the new version.
 TEST(Upgrade, LifecycleServiceInstallsThePulledImageOnV113) {
   talos_emu::Emulator emulator(fast_options());
   GeneratedCluster cluster = generate_cluster(45, 1, 0, "emu", "v1.13.9");
@@ -169,12 +170,19 @@ TEST(Upgrade, LifecycleServiceInstallsThePulledImageOnV113) {
   EXPECT_TRUE(std::any_of(pulled, lines.end(), [](const std::string& l) {
     return l.find("inactive boot slot") != std::string::npos;
   }));
+  // Installed, not booted: the node keeps running the old version until the caller reboots it.
+  auto installed = emulator.find_node(address)->snapshot();
+  EXPECT_EQ(installed.stage, machine::MachineStatusEvent::RUNNING);
+  EXPECT_EQ(version_of(api), "v1.13.9");
+  EXPECT_EQ(installed.disk.slots[1 - installed.disk.active].version, "v1.14.0");
+  EXPECT_EQ(emulator.counters().values().upgrades, 1);
+
+  ASSERT_TRUE(api->reboot(talos::RebootMode::Default).ok());
   ASSERT_TRUE(wait_until([&] { return version_of(api) == "v1.14.0" && node_ready(emulator, address); }))
       << describe(emulator, address);
   auto s = emulator.find_node(address)->snapshot();
   EXPECT_EQ(s.disk.slots[s.disk.active].version, "v1.14.0");
   EXPECT_EQ(s.disk.slots[1 - s.disk.active].version, "v1.13.9");
-  EXPECT_EQ(emulator.counters().values().upgrades, 1);
 }
 
 }  // namespace
