@@ -16,9 +16,10 @@ namespace e2e {
 using testing_process::run;
 using testing_process::slurp;
 
-Lab::Lab(int subnet) : dir_(testing_paths::unique_dir("e2e-lab")), subnet_(subnet) {
+Lab::Lab(int subnet, const std::string& faults)
+    : dir_(testing_paths::unique_dir("e2e-lab")), subnet_(subnet) {
   const auto up = run({testing_paths::binary(), "lab", "--dir", dir_, "up", "--time-scale", "0.01",
-                       "--subnet", std::to_string(subnet)});
+                       "--subnet", std::to_string(subnet), "--faults", faults});
   EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
   const std::string env = slurp(dir_ + "/proxmox.env");
   const std::size_t eq = env.find('=');

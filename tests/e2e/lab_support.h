@@ -21,7 +21,8 @@ class Lab {
   // Starts the lab (time scale 0.01) with its nodes on 127.10.<subnet>.0/24 (each test its own
   // subnet: tests run in parallel) and writes secrets.yaml; the token secret is put into this
   // process's environment, where talforge reads it (never into argv).
-  explicit Lab(int subnet);
+  // `faults`: the Proxmox fault profile of `lab up --faults` (none | flaky | slow).
+  explicit Lab(int subnet, const std::string& faults = "none");
   ~Lab();
   Lab(const Lab&) = delete;
   Lab& operator=(const Lab&) = delete;
