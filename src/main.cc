@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::register_plan(app, ctx);
   cli::register_apply(app, ctx);
   cli::register_destroy(app, ctx);
+  cli::register_status(app, ctx);
   cli::register_lab(app, ctx);
 
   try {

@@ -17,6 +17,7 @@ void register_lab(CLI::App& app, Context& ctx);
 void register_plan(CLI::App& app, Context& ctx);
 void register_apply(CLI::App& app, Context& ctx);
 void register_destroy(CLI::App& app, Context& ctx);
+void register_status(CLI::App& app, Context& ctx);
 
 // Subcommands of `gen`, registered by register_gen.
 void register_gen_secrets(CLI::App& gen, Context& ctx);

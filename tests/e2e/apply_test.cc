@@ -69,6 +69,18 @@ TEST(ApplyE2e, FromEmptyToHealthyThenASecondRunChangesNothing) {
   }
   EXPECT_EQ(ready, 5) << nodes.out;
 
+  const auto status = lab.talforge({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_THAT(status.out, HasSubstr("All nodes are running, configured and Ready."));
+  const auto status_json = nlohmann::json::parse(lab.talforge({"status", "-o", "json"}).out);
+  ASSERT_EQ(status_json.size(), 5u);
+  int members = 0;
+  for (const auto& node : status_json) {
+    EXPECT_EQ(node["kubernetes"], "Ready") << node.dump();
+    members += node["etcd_member"].get<bool>() ? 1 : 0;
+  }
+  EXPECT_EQ(members, 3);
+
   // Converged: plan says so with exit 0, and apply makes no mutating call anywhere.
   const int pve_mutations = lab.proxmox_mutating_requests();
   const auto second_plan = lab.talforge({"plan"});

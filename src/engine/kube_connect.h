@@ -1,0 +1,21 @@
+// A Kubernetes API client for the cluster, authenticated with an admin certificate signed locally
+// from the bundle's Kubernetes CA (engine/admin_kubeconfig.h), talking to one control plane's own
+// address (the VIP may not be up, or may sit on the node being worked on).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "kube/api.h"
+#include "secrets/bundle.h"
+#include "spec/cluster.h"
+#include "util/result.h"
+
+namespace engine {
+
+// `control_plane_address`: an IP of a control plane; port = the cluster's endpoint port.
+util::Result<std::unique_ptr<kube::Api>> kube_api(const spec::Cluster& cluster,
+                                                  const secrets::Bundle& bundle,
+                                                  const std::string& control_plane_address);
+
+}  // namespace engine
