@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <semaphore>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -63,6 +66,20 @@ util::Result<void> for_each_parallel(const std::vector<Item>& items, std::size_t
   return first.result();
 }
 
+// Holds one unit of a counting semaphore for a scope.
+class Slot {
+ public:
+  explicit Slot(std::counting_semaphore<>& semaphore) : semaphore_(semaphore) {
+    semaphore_.acquire();
+  }
+  ~Slot() { semaphore_.release(); }
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+
+ private:
+  std::counting_semaphore<>& semaphore_;
+};
+
 class Applier {
  public:
   Applier(const spec::Cluster& cluster, const plan::Desired& desired,
@@ -82,13 +99,9 @@ class Applier {
       RETURN_IF_ERROR(register_schematic());
     }
     RETURN_IF_ERROR(boot_images(of(plan, Subject::BootImage)));
-    RETURN_IF_ERROR(create_vms(of(plan, Subject::Vm, ChangeKind::Create)));
     RETURN_IF_ERROR(update_vms(of(plan, Subject::Vm, ChangeKind::Update)));
-    RETURN_IF_ERROR(start_vms(of(plan, Subject::Power)));
-    RETURN_IF_ERROR(configure(of(plan, Subject::MachineConfig)));
-    if (!of(plan, Subject::Bootstrap).empty()) {
-      RETURN_IF_ERROR(bootstrap(of(plan, Subject::Bootstrap).front().target));
-    }
+    ASSIGN_OR_RETURN(vmids_, allocate_vmids(of(plan, Subject::Vm, ChangeKind::Create)));
+    RETURN_IF_ERROR(bring_up(plan));
     if (!plan.empty()) {
       RETURN_IF_ERROR(health());
     }
@@ -202,25 +215,59 @@ class Applier {
     return out;
   }
 
-  util::Result<void> create_vms(const std::vector<Change>& creates) {
-    if (creates.empty()) {
-      return {};
+  // Each node runs its own pipeline — create and start its VM, then bring it to its config — so
+  // no node waits for another's VM. Control planes bootstrap etcd as soon as they are configured,
+  // while workers are still on their way (they only need a control plane's trustd).
+  util::Result<void> bring_up(const plan::Plan& plan) {
+    std::vector<std::string> control_planes, workers;
+    for (const spec::Node& n : cluster_.nodes) {
+      const bool touched =
+          std::any_of(plan.changes.begin(), plan.changes.end(), [&](const Change& c) {
+            return c.target == n.name && (c.subject == Subject::Vm || c.subject == Subject::Power ||
+                                          c.subject == Subject::MachineConfig);
+          });
+      if (touched) {
+        (n.role == spec::NodeRole::ControlPlane ? control_planes : workers).push_back(n.name);
+      }
     }
-    ASSIGN_OR_RETURN(auto vmids, allocate_vmids(creates));
-    std::map<std::string, std::vector<Change>> by_pve_node;
-    for (const Change& c : creates) {
-      by_pve_node[node(c.target).pve_node].push_back(c);
+    for (const spec::Node& n : cluster_.nodes) {
+      if (pve_slots_.count(n.pve_node) == 0) {
+        pve_slots_[n.pve_node] = std::make_unique<std::counting_semaphore<>>(
+            static_cast<std::ptrdiff_t>(options_.vm_parallel_per_pve_node));
+      }
     }
-    std::vector<std::vector<Change>> groups;
-    for (auto& [_, group] : by_pve_node) {
-      groups.push_back(std::move(group));
+    const std::vector<Change> bootstraps = of(plan, Subject::Bootstrap);
+    util::Result<void> cp_result, worker_result;
+    std::thread worker_thread([&] {
+      worker_result = for_each_parallel<std::string>(
+          workers, workers.size(), [&](const std::string& name) { return pipeline(plan, name); });
+    });
+    cp_result = for_each_parallel<std::string>(
+        control_planes, control_planes.size(),
+        [&](const std::string& name) { return pipeline(plan, name); });
+    if (cp_result.ok() && !bootstraps.empty()) {
+      cp_result = bootstrap(bootstraps.front().target);
     }
-    return for_each_parallel<std::vector<Change>>(
-        groups, groups.size(), [&](const std::vector<Change>& group) {
-          return for_each_parallel<Change>(
-              group, options_.vm_parallel_per_pve_node,
-              [&](const Change& c) { return create_vm(node(c.target), vmids.at(c.target)); });
-        });
+    worker_thread.join();
+    RETURN_IF_ERROR(cp_result);
+    return worker_result;
+  }
+
+  util::Result<void> pipeline(const plan::Plan& plan, const std::string& name) {
+    for (const Change& c : plan.changes) {
+      if (c.target != name) {
+        continue;
+      }
+      if (c.subject == Subject::Vm && c.kind == ChangeKind::Create) {
+        Slot slot(*pve_slots_.at(node(name).pve_node));
+        RETURN_IF_ERROR(create_vm(node(name), vmids_.at(name)));
+      } else if (c.subject == Subject::Power) {
+        RETURN_IF_ERROR(start_vm(name));
+      } else if (c.subject == Subject::MachineConfig) {
+        RETURN_IF_ERROR(configure_one(name));
+      }
+    }
+    return {};
   }
 
   util::Result<void> create_vm(const spec::Node& n, int vmid) {
@@ -290,18 +337,16 @@ class Applier {
     return update;
   }
 
-  util::Result<void> start_vms(const std::vector<Change>& starts) {
-    for (const Change& c : starts) {
-      const plan::ObservedVm* vm = observed_.vm_of(c.target);
-      TALFORGE_ASSERT(vm != nullptr);
-      auto step = s_.progress.start(c.target, "vm.start");
-      util::Result<void> r = s_.pve.start_vm(vm->vm.pve_node, vm->vm.vmid);
-      if (!r.ok()) {
-        step.fail(r.error().describe());
-        return std::move(r).error().with_context(fmt::format("start VM {}", vm->vm.vmid));
-      }
-      step.finish();
+  util::Result<void> start_vm(const std::string& name) {
+    const plan::ObservedVm* vm = observed_.vm_of(name);
+    TALFORGE_ASSERT(vm != nullptr);
+    auto step = s_.progress.start(name, "vm.start");
+    util::Result<void> r = s_.pve.start_vm(vm->vm.pve_node, vm->vm.vmid);
+    if (!r.ok()) {
+      step.fail(r.error().describe());
+      return std::move(r).error().with_context(fmt::format("start VM {}", vm->vm.vmid));
     }
+    step.finish();
     return {};
   }
 
@@ -314,23 +359,18 @@ class Applier {
     return vm != nullptr ? vm->smbios_uuid : std::string();
   }
 
-  // Control planes and workers in parallel: a worker's own boot waits for a control plane's
-  // trustd, as on real Talos.
-  util::Result<void> configure(const std::vector<Change>& changes) {
-    return for_each_parallel<Change>(changes, changes.size(), [&](const Change& c) {
-      const spec::Node& n = node(c.target);
-      NodeTarget target{n.name, n.address, expected_uuid(n.name), desired(n.name).config_yaml};
-      auto step = s_.progress.start(n.name, "talos.config");
-      util::Result<void> r =
-          ensure_node_config(target, s_.dial, s_.progress.clock(), options_.wait, step);
-      if (!r.ok()) {
-        step.fail(r.error().describe());
-        return util::Result<void>(
-            std::move(r).error().with_context(fmt::format("configure {} ({})", n.name, n.address)));
-      }
-      step.finish("configured");
-      return util::Result<void>();
-    });
+  util::Result<void> configure_one(const std::string& name) {
+    const spec::Node& n = node(name);
+    NodeTarget target{n.name, n.address, expected_uuid(n.name), desired(n.name).config_yaml};
+    auto step = s_.progress.start(n.name, "talos.config");
+    util::Result<void> r =
+        ensure_node_config(target, s_.dial, s_.progress.clock(), options_.wait, step);
+    if (!r.ok()) {
+      step.fail(r.error().describe());
+      return std::move(r).error().with_context(fmt::format("configure {} ({})", n.name, n.address));
+    }
+    step.finish("configured");
+    return {};
   }
 
   util::Result<void> bootstrap(const std::string& name) {
@@ -411,6 +451,9 @@ class Applier {
   const ApplyOptions& options_;
   std::mutex mutex_;
   std::map<std::string, std::string> uuids_;
+  std::map<std::string, int> vmids_;
+  // Concurrent VM creations per PVE node.
+  std::map<std::string, std::unique_ptr<std::counting_semaphore<>>> pve_slots_;
 };
 
 }  // namespace

@@ -31,7 +31,7 @@ struct ApplyServices {
 };
 
 struct ApplyOptions {
-  std::size_t vm_parallel_per_pve_node = 2;
+  std::size_t vm_parallel_per_pve_node = 4;
   int first_vmid = 100;  // allocation starts here for nodes without a vmid
   WaitPolicy wait;
   std::chrono::seconds health_timeout{20 * 60};

@@ -14,7 +14,8 @@ namespace engine {
 
 struct WaitPolicy {
   std::chrono::milliseconds timeout{std::chrono::minutes(20)};
-  util::Backoff poll{std::chrono::milliseconds(50), std::chrono::milliseconds(1000)};
+  // Short: each wait overshoots by up to one interval, and waits add up along the bring-up.
+  util::Backoff poll{std::chrono::milliseconds(50), std::chrono::milliseconds(200)};
 };
 
 // Calls `attempt` until it succeeds; a NotRetryable error (InvalidInput, PermissionDenied,
