@@ -24,9 +24,9 @@ std::string lab_cluster_yaml(const LabClusterInputs& in) {
   std::string nodes;
   int i = 0;
   for (const LabNode& n : kNodes) {
-    nodes += fmt::format(
-        "  - {{name: {}, role: {}, address: 127.10.{}.{}, pveNode: pve{}, vmid: {}}}\n", n.name,
-        n.role, in.subnet, n.host, i++ % std::max(1, in.pve_nodes) + 1, n.vmid);
+    nodes +=
+        fmt::format("  - {{name: {}, role: {}, address: 127.10.{}.{}, pveNode: pve{}, vmid: {}}}\n",
+                    n.name, n.role, in.subnet, n.host, i++ % std::max(1, in.pve_nodes) + 1, n.vmid);
   }
   return fmt::format(
       R"(# Written by `talforge lab up`: a cluster on the local lab's emulated Proxmox VE and Talos

@@ -1,11 +1,10 @@
 #include "lab/lab_estate.h"
 
-#include <openssl/rand.h>
-
 #include <filesystem>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <openssl/rand.h>
 
 #include "lab/lab_cluster.h"
 #include "lab/local_http.h"
@@ -75,19 +74,19 @@ json fault_profile(const std::string& name) {
 
 Result<void> start_all(LabState& state, const LabOptions& options, std::ostream& progress) {
   const std::string bin = options.emulator_dir + "/";
-  ASSIGN_OR_RETURN(std::vector<std::string> factory,
-                   start_emulator(state, "factory",
-                                  {bin + "factory-emulator", "--listen", "127.0.0.1:0"}, 1,
-                                  options));
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> factory,
+      start_emulator(state, "factory", {bin + "factory-emulator", "--listen", "127.0.0.1:0"}, 1,
+                     options));
   state.processes.back().url = after(factory[0], "factory emulator listening on ");
   progress << "  image factory  " << state.processes.back().url << "\n";
 
   const std::string scale = fmt::format("{}", options.time_scale);
-  ASSIGN_OR_RETURN(std::vector<std::string> talos,
-                   start_emulator(state, "talos",
-                                  {bin + "talos-emulator", "--admin", "127.0.0.1:0",
-                                   "--time-scale", scale},
-                                  1, options));
+  ASSIGN_OR_RETURN(
+      std::vector<std::string> talos,
+      start_emulator(state, "talos",
+                     {bin + "talos-emulator", "--admin", "127.0.0.1:0", "--time-scale", scale}, 1,
+                     options));
   state.processes.back().url = talos[0];
   progress << "  talos nodes    " << talos[0] << " (admin API)\n";
 
@@ -102,15 +101,15 @@ Result<void> start_all(LabState& state, const LabOptions& options, std::ostream&
                                   2, options));
   state.processes.back().url = after(pve[0], "proxmox emulator listening on ");
   state.proxmox_fingerprint = after(pve[1], "fingerprint ");
-  progress << "  proxmox VE " << options.pve_version << "  " << state.processes.back().url
-           << " (" << options.pve_nodes << " nodes)\n";
+  progress << "  proxmox VE " << options.pve_version << "  " << state.processes.back().url << " ("
+           << options.pve_nodes << " nodes)\n";
   if (options.faults != "none") {
-    ASSIGN_OR_RETURN(LocalReply r, local_request("POST", state.processes.back().url +
-                                                             "/_emulator/faults",
-                                                 fault_profile(options.faults).dump()));
+    ASSIGN_OR_RETURN(LocalReply r,
+                     local_request("POST", state.processes.back().url + "/_emulator/faults",
+                                   fault_profile(options.faults).dump()));
     if (r.status != 200) {
-      return Error::internal(fmt::format("the Proxmox emulator refused the fault profile: {}",
-                                         r.body));
+      return Error::internal(
+          fmt::format("the Proxmox emulator refused the fault profile: {}", r.body));
     }
     progress << "  faults         " << options.faults << "\n";
   }
@@ -160,8 +159,8 @@ Result<LabState> lab_up(const LabOptions& options, std::ostream& progress) {
   inputs.factory_url = state.find("factory")->url;
   inputs.pve_nodes = options.pve_nodes;
   inputs.subnet = options.subnet;
-  RETURN_IF_ERROR(util::write_file_atomic(options.dir + "/cluster.yaml",
-                                          lab_cluster_yaml(inputs), 0644));
+  RETURN_IF_ERROR(
+      util::write_file_atomic(options.dir + "/cluster.yaml", lab_cluster_yaml(inputs), 0644));
   return state;
 }
 
@@ -215,8 +214,8 @@ Result<std::string> lab_status(const std::string& dir) {
   if (!items.is_array() || items.empty()) {
     return out + "\nno Talos node is powered on yet (talforge apply creates and starts the VMs)\n";
   }
-  out += fmt::format("\n{:<14} {:<13} {:<6} {:<12} {}\n", "NODE", "STAGE", "READY", "ROLE",
-                     "TALOS");
+  out +=
+      fmt::format("\n{:<14} {:<13} {:<6} {:<12} {}\n", "NODE", "STAGE", "READY", "ROLE", "TALOS");
   for (const json& n : items) {
     out += fmt::format("{:<14} {:<13} {:<6} {:<12} {}\n", n.value("address", "?"),
                        n.value("stage", "?"), n.value("ready", false) ? "yes" : "no",

@@ -20,7 +20,9 @@ const LabProcess* LabState::find(const std::string& name) const {
   return nullptr;
 }
 
-std::string state_file(const std::string& dir) { return dir + "/lab.json"; }
+std::string state_file(const std::string& dir) {
+  return dir + "/lab.json";
+}
 
 util::Result<void> save_state(const LabState& state) {
   json processes = json::array();

@@ -1,7 +1,6 @@
 #include "lab/local_http.h"
 
 #include <curl/curl.h>
-
 #include <fmt/format.h>
 
 #include "util/curl_global.h"
