@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/confirm.h"
 #include "cli/estate.h"
 #include "cli/progress_output.h"
 #include "cli/verbs.h"
@@ -35,27 +36,6 @@ struct ApplyOptions {
   bool yes = false;
   TalosAccessOptions access;
 };
-
-// true = go ahead. Without --yes only an interactive "yes" confirms; with no terminal to ask on
-// the answer is no.
-bool confirmed(const ApplyOptions& opts, Context& ctx) {
-  if (opts.yes) {
-    return true;
-  }
-  if (::isatty(STDIN_FILENO) == 0) {
-    ctx.report(util::Error::invalid_input("apply needs confirmation, and stdin is not a terminal")
-                   .with_hint("review `talforge plan`, then run `talforge apply --yes`"));
-    return false;
-  }
-  *ctx.err << "\nApply these changes? Only 'yes' is accepted: " << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  if (answer != "yes") {
-    *ctx.err << "apply cancelled; nothing was changed\n";
-    return false;
-  }
-  return true;
-}
 
 util::Result<void> write_client_files(const Estate& estate, const std::string& dir, Context& ctx) {
   const spec::Cluster& cluster = estate.inputs.cluster;
@@ -105,10 +85,8 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
     return kExitError;
   }
   const spec::Cluster& cluster = estate->inputs.cluster;
-  util::Result<plan::Observed> observed =
-      engine::observe(cluster, estate->desired, *estate->pve, estate->dial);
-  if (!observed.ok()) {
-    ctx.report(observed.error());
+  std::optional<plan::Observed> observed = observe_estate(*estate, ctx);
+  if (!observed) {
     return kExitError;
   }
   const plan::Plan plan = plan::diff(estate->desired, *observed);
@@ -119,7 +97,7 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
     return kExitError;
   }
   if (!plan.empty()) {
-    if (!confirmed(opts, ctx)) {
+    if (!confirmed({"apply", "Apply these changes?", "`talforge plan`"}, opts.yes, ctx)) {
       return kExitError;
     }
     engine::Progress progress(json ? ndjson_progress(*ctx.out) : plain_progress(*ctx.err),

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cli/cluster_inputs.h"
+#include "cli/confirm.h"
 #include "cli/estate.h"
 #include "cli/progress_output.h"
 #include "cli/verbs.h"
@@ -27,25 +28,6 @@ struct DestroyOptions {
   std::string output = "text";
   bool yes = false;
 };
-
-bool confirmed(bool yes, Context& ctx) {
-  if (yes) {
-    return true;
-  }
-  if (::isatty(STDIN_FILENO) == 0) {
-    ctx.report(util::Error::invalid_input("destroy needs confirmation, and stdin is not a terminal")
-                   .with_hint("check the list above, then run `talforge destroy --yes`"));
-    return false;
-  }
-  *ctx.err << "\nDestroy these VMs and their disks? Only 'yes' is accepted: " << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  if (answer != "yes") {
-    *ctx.err << "destroy cancelled; nothing was changed\n";
-    return false;
-  }
-  return true;
-}
 
 int run_destroy(const DestroyOptions& opts, Context& ctx) {
   std::optional<spec::Cluster> cluster = load_cluster(opts.file, ctx);
@@ -72,7 +54,8 @@ int run_destroy(const DestroyOptions& opts, Context& ctx) {
   }
   human << fmt::format("\nDestroy: {} VM(s) of cluster {}; the secrets bundle and files stay.\n",
                        vms->size(), cluster->name);
-  if (!confirmed(opts.yes, ctx)) {
+  if (!confirmed({"destroy", "Destroy these VMs and their disks?", "the list above"}, opts.yes,
+                 ctx)) {
     return kExitError;
   }
   engine::Progress progress(json ? ndjson_progress(*ctx.out) : plain_progress(*ctx.err),

@@ -105,4 +105,14 @@ std::optional<Estate> open_estate(const std::string& file, const TalosAccessOpti
   return estate;
 }
 
+std::optional<plan::Observed> observe_estate(Estate& estate, Context& ctx) {
+  util::Result<plan::Observed> observed =
+      engine::observe(estate.inputs.cluster, estate.desired, *estate.pve, estate.dial);
+  if (!observed.ok()) {
+    ctx.report(observed.error());
+    return std::nullopt;
+  }
+  return std::move(*observed);
+}
+
 }  // namespace cli

@@ -35,6 +35,9 @@ struct Estate {
   engine::TalosDialer dial;
 };
 
+// engine::observe on the estate; a Proxmox failure is reported on ctx and yields nullopt.
+std::optional<plan::Observed> observe_estate(Estate& estate, Context& ctx);
+
 std::optional<Estate> open_estate(const std::string& file, const TalosAccessOptions& access,
                                   Context& ctx);
 

@@ -29,10 +29,8 @@ int run_plan(const PlanOptions& opts, Context& ctx) {
   if (!estate) {
     return kExitError;
   }
-  util::Result<plan::Observed> observed =
-      engine::observe(estate->inputs.cluster, estate->desired, *estate->pve, estate->dial);
-  if (!observed.ok()) {
-    ctx.report(observed.error());
+  std::optional<plan::Observed> observed = observe_estate(*estate, ctx);
+  if (!observed) {
     return kExitError;
   }
   const plan::Plan plan = plan::diff(estate->desired, *observed);

@@ -88,10 +88,8 @@ int run_status(const StatusOptions& opts, Context& ctx) {
   if (!estate) {
     return kExitError;
   }
-  util::Result<plan::Observed> observed =
-      engine::observe(estate->inputs.cluster, estate->desired, *estate->pve, estate->dial);
-  if (!observed.ok()) {
-    ctx.report(observed.error());
+  std::optional<plan::Observed> observed = observe_estate(*estate, ctx);
+  if (!observed) {
     return kExitError;
   }
   const std::map<std::string, bool> k8s = kubernetes_ready(*estate, *observed);

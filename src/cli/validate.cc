@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/cluster_inputs.h"
 #include "cli/context.h"
 #include "cli/verbs.h"
-#include "cli/cluster_inputs.h"
 #include "spec/load.h"
 #include "talos/cluster_configs.h"
 
