@@ -19,6 +19,7 @@
 #include "cli/progress_output.h"
 #include "cli/verbs.h"
 #include "engine/admin_talosconfig.h"
+#include "engine/kube_connect.h"
 #include "engine/random_uuid.h"
 #include "factory/client.h"
 #include "plan/diff.h"
@@ -76,6 +77,9 @@ engine::ApplyServices services(Estate& estate, engine::Progress& progress) {
                         cluster.image.platform)
           .url,
       progress,
+      [&estate](const std::string& address) {
+        return engine::kube_api(estate.inputs.cluster, estate.inputs.bundle, address);
+      },
   };
 }
 

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/node_bringup.h"
+#include "engine/node_removal.h"
 #include "engine/vm_request.h"
 #include "util/parallel.h"
 
@@ -102,6 +103,7 @@ class Applier {
     RETURN_IF_ERROR(update_vms(of(plan, Subject::Vm, ChangeKind::Update)));
     ASSIGN_OR_RETURN(vmids_, allocate_vmids(of(plan, Subject::Vm, ChangeKind::Create)));
     RETURN_IF_ERROR(bring_up(plan));
+    RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {
       RETURN_IF_ERROR(health());
     }
@@ -140,19 +142,42 @@ class Applier {
     return desired_.nodes.front();
   }
 
-  // TODO(#6): VM replacement and node removal (drain through the Kubernetes API, etcd member
-  // removal with the quorum check, reset, destroy).
+  // TODO(#6): VM replacement (remove, then create again, one node at a time).
   static util::Result<void> refuse_unsupported(const plan::Plan& plan) {
     for (const Change& c : plan.changes) {
-      if (c.kind == ChangeKind::Replace || c.kind == ChangeKind::Delete) {
+      if (c.kind == ChangeKind::Replace) {
         return util::Error::conflict(
-                   fmt::format("{} VM of node {} ({}): this talforge build cannot do that yet",
-                               c.kind == ChangeKind::Replace ? "replacing the" : "removing the",
+                   fmt::format("replacing the VM of node {} ({}): this talforge build cannot do "
+                               "that yet",
                                c.target, c.reason))
             .with_hint(
                 "nothing was changed; revert that part of cluster.yaml, or do it by hand "
                 "in Proxmox, then run apply again");
       }
+    }
+    return {};
+  }
+
+  // Workers first, then control planes, one node at a time: each control plane's removal is
+  // checked against the etcd quorum that is left after the previous one.
+  util::Result<void> remove_nodes(const std::vector<Change>& deletes) {
+    std::vector<const plan::ObservedVm*> order;
+    for (spec::NodeRole role : {spec::NodeRole::Worker, spec::NodeRole::ControlPlane}) {
+      for (const Change& c : deletes) {
+        const plan::ObservedVm* vm = observed_.vm_of(c.target);
+        TALFORGE_ASSERT(vm != nullptr);
+        if (vm->role == role) {
+          order.push_back(vm);
+        }
+      }
+    }
+    std::vector<std::string> staying;
+    for (const spec::Node* cp : cluster_.control_planes()) {
+      staying.push_back(cp->address);
+    }
+    RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
+    for (const plan::ObservedVm* vm : order) {
+      RETURN_IF_ERROR(remove_node(*vm, staying, removal, options_.wait));
     }
     return {};
   }

@@ -12,6 +12,7 @@
 #include "engine/observe.h"
 #include "engine/progress.h"
 #include "engine/wait.h"
+#include "kube/api.h"
 #include "plan/model.h"
 #include "proxmox/api.h"
 #include "spec/cluster.h"
@@ -28,6 +29,8 @@ struct ApplyServices {
   std::function<util::Result<std::string>()> new_uuid;
   std::string boot_image_url;  // where PVE downloads the boot ISO from
   Progress& progress;
+  // A Kubernetes API client through the control plane at an address (node removal).
+  std::function<util::Result<std::unique_ptr<kube::Api>>(const std::string& address)> kube;
 };
 
 struct ApplyOptions {

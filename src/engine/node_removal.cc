@@ -1,0 +1,147 @@
+// engine::remove_node (see node_removal.h).
+#include "engine/node_removal.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace engine {
+namespace {
+
+struct EtcdView {
+  std::unique_ptr<talos::Api> via;  // a staying control plane that answered
+  std::vector<talos::EtcdMember> members;
+};
+
+util::Result<EtcdView> etcd_view(const std::vector<std::string>& staying, const TalosDialer& dial) {
+  util::Error last = util::Error::unavailable("no staying control plane to ask");
+  for (const std::string& address : staying) {
+    util::Result<std::unique_ptr<talos::Api>> api = dial(address, talos::ConnectMode::Secure);
+    if (!api.ok()) {
+      last = std::move(api).error();
+      continue;
+    }
+    util::Result<std::vector<talos::EtcdMember>> members = (*api)->etcd_member_list(false);
+    if (members.ok()) {
+      return EtcdView{std::move(*api), std::move(*members)};
+    }
+    last = std::move(members).error();
+  }
+  return last;
+}
+
+bool answers(const std::string& address, const TalosDialer& dial) {
+  util::Result<std::unique_ptr<talos::Api>> api = dial(address, talos::ConnectMode::Secure);
+  return api.ok() && (*api)->version().ok();
+}
+
+// After the removal, the members that remain must still have an answering majority.
+util::Result<void> check_quorum(const std::string& name, const EtcdView& view,
+                                const std::vector<std::string>& staying, const TalosDialer& dial) {
+  int remaining = 0;
+  for (const talos::EtcdMember& m : view.members) {
+    remaining += m.hostname == name ? 0 : 1;
+  }
+  int healthy = 0;
+  for (const std::string& address : staying) {
+    healthy += answers(address, dial) ? 1 : 0;
+  }
+  if (remaining == 0 || healthy <= remaining / 2) {
+    return util::Error::conflict(
+               fmt::format("removing control plane {} would leave etcd with {} member(s) of which "
+                           "{} answer: quorum would be lost",
+                           name, remaining, healthy))
+        .with_hint("bring the other control planes back first, or keep this node in cluster.yaml");
+  }
+  return {};
+}
+
+void drain_and_delete(const plan::ObservedVm& vm, const std::vector<std::string>& staying,
+                      RemovalServices& s, Progress::Step& step) {
+  for (const std::string& address : staying) {
+    util::Result<std::unique_ptr<kube::Api>> kube = s.kube(address);
+    if (!kube.ok()) {
+      continue;
+    }
+    util::Result<kube::DrainSummary> drained = (*kube)->drain(vm.node, {});
+    if (!drained.ok() && drained.error().code != util::ErrorCode::NotFound) {
+      step.note(fmt::format("drain: {}", drained.error().describe()));
+      continue;
+    }
+    step.note(drained.ok() ? fmt::format("drained ({} pods evicted)", drained->evicted.size())
+                           : "not a Kubernetes node");
+    util::Result<void> deleted = (*kube)->delete_node(vm.node);
+    if (deleted.ok() || deleted.error().code == util::ErrorCode::NotFound) {
+      step.note("Kubernetes node deleted");
+      return;
+    }
+  }
+  step.note("Kubernetes API not reachable: node not drained");
+}
+
+void reset_talos(const plan::ObservedVm& vm, RemovalServices& s, Progress::Step& step) {
+  util::Result<std::unique_ptr<talos::Api>> api = s.dial(vm.vm.address, talos::ConnectMode::Secure);
+  if (!api.ok()) {
+    step.note("Talos API not reachable: not reset");
+    return;
+  }
+  talos::ResetRequest request;
+  request.graceful = true;
+  request.reboot = false;
+  util::Result<talos::ActionAck> reset = (*api)->reset(request);
+  step.note(reset.ok() ? "Talos reset (leaves etcd, wipes the disk)"
+                       : fmt::format("Talos reset refused: {}", reset.error().describe()));
+}
+
+util::Result<void> remove_etcd_member(const std::string& name,
+                                      const std::vector<std::string>& staying, RemovalServices& s,
+                                      const WaitPolicy& wait, Progress::Step& step) {
+  // The graceful reset makes the node leave by itself; wait for that, then remove what is left.
+  return wait_until(
+      fmt::format("{} leaving etcd", name), s.progress.clock(), wait, [&]() -> util::Result<void> {
+        ASSIGN_OR_RETURN(EtcdView view, etcd_view(staying, s.dial));
+        const auto member =
+            std::find_if(view.members.begin(), view.members.end(),
+                         [&](const talos::EtcdMember& m) { return m.hostname == name; });
+        if (member == view.members.end()) {
+          return {};
+        }
+        step.note("removing its etcd member through another control plane");
+        util::Result<void> removed = view.via->etcd_remove_member(member->id);
+        if (removed.ok() || removed.error().code == util::ErrorCode::NotFound) {
+          return {};
+        }
+        // It may be leaving by itself right now: look again.
+        return util::Error::unavailable(removed.error().describe());
+      });
+}
+
+}  // namespace
+
+util::Result<void> remove_node(const plan::ObservedVm& vm,
+                               const std::vector<std::string>& staying_control_planes,
+                               RemovalServices& s, const WaitPolicy& wait) {
+  auto step = s.progress.start(vm.node, "node.remove");
+  util::Result<void> r = [&]() -> util::Result<void> {
+    const bool control_plane = vm.role == spec::NodeRole::ControlPlane;
+    if (control_plane) {
+      ASSIGN_OR_RETURN(EtcdView view, etcd_view(staying_control_planes, s.dial));
+      RETURN_IF_ERROR(check_quorum(vm.node, view, staying_control_planes, s.dial));
+    }
+    drain_and_delete(vm, staying_control_planes, s, step);
+    reset_talos(vm, s, step);
+    if (control_plane) {
+      RETURN_IF_ERROR(remove_etcd_member(vm.node, staying_control_planes, s, wait, step));
+    }
+    RETURN_IF_ERROR(s.pve.destroy_vm(vm.vm.pve_node, vm.vm.vmid));
+    return {};
+  }();
+  if (!r.ok()) {
+    step.fail(r.error().describe());
+    return std::move(r).error().with_context(fmt::format("remove node {}", vm.node));
+  }
+  step.finish(fmt::format("VM {} destroyed on {}", vm.vm.vmid, vm.vm.pve_node));
+  return {};
+}
+
+}  // namespace engine
