@@ -45,21 +45,28 @@ struct Answer {
 
 // mTLS first: a configured node never answers the maintenance API.
 util::Result<Answer> wait_answering(const NodeTarget& node, const TalosDialer& dial,
-                                    util::Clock& clock, const WaitPolicy& wait) {
+                                    util::Clock& clock, const WaitPolicy& wait,
+                                    Progress::Step& step) {
   Answer answer;
-  RETURN_IF_ERROR(
-      wait_until(fmt::format("{} ({}) answering the Talos API", node.name, node.address), clock,
-                 wait, [&]() -> util::Result<void> {
-                   for (talos::ConnectMode mode :
-                        {talos::ConnectMode::Secure, talos::ConnectMode::Maintenance}) {
-                     util::Result<std::unique_ptr<talos::Api>> api = answering(node, dial, mode);
-                     if (api.ok()) {
-                       answer = {std::move(*api), mode};
-                       return {};
-                     }
-                   }
-                   return util::Error::unavailable("neither mTLS nor maintenance mode answers yet");
-                 }));
+  RETURN_IF_ERROR(wait_until(
+      fmt::format("{} ({}) answering the Talos API", node.name, node.address), clock, wait,
+      [&]() -> util::Result<void> {
+        std::string why;
+        for (talos::ConnectMode mode :
+             {talos::ConnectMode::Secure, talos::ConnectMode::Maintenance}) {
+          util::Result<std::unique_ptr<talos::Api>> api = answering(node, dial, mode);
+          if (api.ok()) {
+            answer = {std::move(*api), mode};
+            return {};
+          }
+          if (why.empty()) {
+            why = api.error().describe();
+          }
+        }
+        return util::Error::unavailable(
+            fmt::format("neither mTLS nor maintenance mode answers ({})", why));
+      },
+      [&](const util::Error& e) { step.note("still waiting: " + e.describe()); }));
   return answer;
 }
 
@@ -111,7 +118,7 @@ util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& di
 util::Result<void> ensure_node_config(const NodeTarget& node, const TalosDialer& dial,
                                       util::Clock& clock, const WaitPolicy& wait,
                                       Progress::Step& step) {
-  ASSIGN_OR_RETURN(Answer answer, wait_answering(node, dial, clock, wait));
+  ASSIGN_OR_RETURN(Answer answer, wait_answering(node, dial, clock, wait, step));
   if (answer.mode == talos::ConnectMode::Maintenance) {
     RETURN_IF_ERROR(configure_in_maintenance(node, *answer.api, step));
     return wait_configured(node, dial, clock, wait);

@@ -11,8 +11,9 @@ bool worth_waiting(const util::Error& error) {
 
 util::Result<void> wait_until(const std::string& what, util::Clock& clock, const WaitPolicy& policy,
                               const std::function<util::Result<void>()>& attempt,
-                              const std::function<void(const util::Error&)>& on_retry) {
+                              const std::function<void(const util::Error&)>& report) {
   const auto deadline = clock.now() + policy.timeout;
+  auto next_report = clock.now() + policy.report_every;
   for (int tries = 1;; ++tries) {
     util::Result<void> result = attempt();
     if (result.ok()) {
@@ -21,8 +22,9 @@ util::Result<void> wait_until(const std::string& what, util::Clock& clock, const
     if (!worth_waiting(result.error())) {
       return result;
     }
-    if (on_retry) {
-      on_retry(result.error());
+    if (report && clock.now() >= next_report) {
+      report(result.error());
+      next_report = clock.now() + policy.report_every;
     }
     if (clock.now() + policy.poll.delay(tries) >= deadline) {
       const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(policy.timeout).count();

@@ -16,14 +16,17 @@ struct WaitPolicy {
   std::chrono::milliseconds timeout{std::chrono::minutes(20)};
   // Short: each wait overshoots by up to one interval, and waits add up along the bring-up.
   util::Backoff poll{std::chrono::milliseconds(50), std::chrono::milliseconds(200)};
+  // How often a long wait reports its last error (the user sees why it waits, not only at the
+  // timeout).
+  std::chrono::milliseconds report_every{std::chrono::seconds(10)};
 };
 
 // Calls `attempt` until it succeeds; a NotRetryable error (InvalidInput, PermissionDenied,
 // Conflict, Internal…) ends the wait at once. On timeout: Timeout "<what> did not happen within
-// <t>: <last error>". `on_retry` sees each failed attempt (for progress notes).
+// <t>: <last error>". `report` gets the last error once every policy.report_every of waiting.
 util::Result<void> wait_until(const std::string& what, util::Clock& clock, const WaitPolicy& policy,
                               const std::function<util::Result<void>()>& attempt,
-                              const std::function<void(const util::Error&)>& on_retry = {});
+                              const std::function<void(const util::Error&)>& report = {});
 
 // Unavailable, Timeout and FailedPrecondition-like "not yet" states are worth waiting out.
 bool worth_waiting(const util::Error& error);
