@@ -92,7 +92,6 @@ class Applier {
         options_(options) {}
 
   util::Result<void> run(const plan::Plan& plan) {
-    RETURN_IF_ERROR(refuse_unsupported(plan));
     if (std::any_of(plan.changes.begin(), plan.changes.end(), [](const Change& c) {
           return c.subject == Subject::BootImage ||
                  (c.subject == Subject::Vm && c.kind == ChangeKind::Create);
@@ -103,6 +102,7 @@ class Applier {
     RETURN_IF_ERROR(update_vms(of(plan, Subject::Vm, ChangeKind::Update)));
     ASSIGN_OR_RETURN(vmids_, allocate_vmids(of(plan, Subject::Vm, ChangeKind::Create)));
     RETURN_IF_ERROR(bring_up(plan));
+    RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
     RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {
       RETURN_IF_ERROR(health());
@@ -142,18 +142,34 @@ class Applier {
     return desired_.nodes.front();
   }
 
-  // TODO(#6): VM replacement (remove, then create again, one node at a time).
-  static util::Result<void> refuse_unsupported(const plan::Plan& plan) {
-    for (const Change& c : plan.changes) {
-      if (c.kind == ChangeKind::Replace) {
-        return util::Error::conflict(
-                   fmt::format("replacing the VM of node {} ({}): this talforge build cannot do "
-                               "that yet",
-                               c.target, c.reason))
-            .with_hint(
-                "nothing was changed; revert that part of cluster.yaml, or do it by hand "
-                "in Proxmox, then run apply again");
+  std::vector<std::string> control_plane_addresses(const std::string& except = {}) const {
+    std::vector<std::string> out;
+    for (const spec::Node* cp : cluster_.control_planes()) {
+      if (cp->name != except) {
+        out.push_back(cp->address);
       }
+    }
+    return out;
+  }
+
+  // One node at a time, after the rest of the cluster is up: the old VM is removed like a
+  // deleted node (quorum-checked for a control plane), then the node is built again.
+  util::Result<void> replace_vms(const std::vector<Change>& replaces) {
+    RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
+    for (const Change& c : replaces) {
+      const plan::ObservedVm* vm = observed_.vm_of(c.target);
+      TALFORGE_ASSERT(vm != nullptr);
+      RETURN_IF_ERROR(remove_node(*vm, control_plane_addresses(c.target), removal, options_.wait));
+      const spec::Node& n = node(c.target);
+      int vmid = n.vmid.value_or(0);
+      if (vmid == 0) {
+        ASSIGN_OR_RETURN(vmid, s_.pve.free_vmid(options_.first_vmid));
+      }
+      {
+        Slot slot(*pve_slots_.at(n.pve_node));
+        RETURN_IF_ERROR(create_vm(n, vmid));
+      }
+      RETURN_IF_ERROR(configure_one(n.name));
     }
     return {};
   }
@@ -171,10 +187,7 @@ class Applier {
         }
       }
     }
-    std::vector<std::string> staying;
-    for (const spec::Node* cp : cluster_.control_planes()) {
-      staying.push_back(cp->address);
-    }
+    const std::vector<std::string> staying = control_plane_addresses();
     RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
     for (const plan::ObservedVm* vm : order) {
       RETURN_IF_ERROR(remove_node(*vm, staying, removal, options_.wait));
@@ -246,12 +259,16 @@ class Applier {
   util::Result<void> bring_up(const plan::Plan& plan) {
     std::vector<std::string> control_planes, workers;
     for (const spec::Node& n : cluster_.nodes) {
+      const auto mine = [&](const Change& c) { return c.target == n.name; };
       const bool touched =
           std::any_of(plan.changes.begin(), plan.changes.end(), [&](const Change& c) {
-            return c.target == n.name && (c.subject == Subject::Vm || c.subject == Subject::Power ||
-                                          c.subject == Subject::MachineConfig);
+            return mine(c) && (c.subject == Subject::Vm || c.subject == Subject::Power ||
+                               c.subject == Subject::MachineConfig);
           });
-      if (touched) {
+      const bool replaced =
+          std::any_of(plan.changes.begin(), plan.changes.end(),
+                      [&](const Change& c) { return mine(c) && c.kind == ChangeKind::Replace; });
+      if (touched && !replaced) {
         (n.role == spec::NodeRole::ControlPlane ? control_planes : workers).push_back(n.name);
       }
     }

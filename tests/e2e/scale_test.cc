@@ -82,5 +82,38 @@ TEST(ScaleE2e, UpToSevenThenDownToFourWithoutLosingQuorum) {
   EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
 }
 
+// A VM that must move to another PVE node is rebuilt there, one node at a time; a control plane
+// leaves etcd first and joins again. Subnet 109.
+TEST(ScaleE2e, MovingNodesToAnotherPveNodeRebuildsThemOneAtATime) {
+  Lab lab(109);
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  const std::string path = lab.dir() + "/cluster.yaml";
+  std::string text = testing_process::slurp(path);
+  for (const char* name : {"cp-3", "worker-2"}) {
+    text = std::regex_replace(
+        text, std::regex(std::string("(name: ") + name + ",[^\\n]*pveNode: )pve1"), "$1pve2");
+  }
+  std::ofstream(path) << text;
+
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.out << plan.err;
+  EXPECT_THAT(plan.out, ::testing::HasSubstr("-/+ vm              cp-3"));
+  EXPECT_THAT(plan.out, ::testing::HasSubstr("moves from PVE node pve1 to pve2"));
+  const auto apply = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+
+  const util::Result<proxmox::ClusterState> state = lab.pve().cluster();
+  ASSERT_TRUE(state.ok());
+  ASSERT_EQ(state->vms.size(), 5u);
+  for (const auto& vm : state->vms) {
+    if (vm.name == "cp-3" || vm.name == "worker-2") {
+      EXPECT_EQ(vm.node, "pve2") << vm.name;
+    }
+  }
+  EXPECT_EQ(lab.talforge({"status"}).exit_code, 0);
+  EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace e2e
