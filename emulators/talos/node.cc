@@ -8,8 +8,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 
-#include "security/security.grpc.pb.h"
 #include "emulators/talos/emulator.h"
+#include "security/security.grpc.pb.h"
 
 namespace talos_emu {
 namespace {
@@ -22,17 +22,20 @@ RpcError error(grpc::StatusCode code, std::string message) {
 }
 
 std::string platform_mode(const std::string& platform) {
-  if (platform == "metal") return "metal";
-  if (platform == "container") return "container";
+  if (platform == "metal")
+    return "metal";
+  if (platform == "container")
+    return "container";
   return "cloud";
 }
 
 // "…/<schematic>:<version>" → version and (when it looks like one) schematic id.
-bool parse_installer_image(const std::string& image, std::string* version,
-                           std::string* schematic) {
-  static const std::regex pattern(R"(^(?:[^/\s]+/)+([^/:\s]+):(v\d+\.\d+\.\d+[^\s@]*)(@sha256:[0-9a-f]{64})?$)");
+bool parse_installer_image(const std::string& image, std::string* version, std::string* schematic) {
+  static const std::regex pattern(
+      R"(^(?:[^/\s]+/)+([^/:\s]+):(v\d+\.\d+\.\d+[^\s@]*)(@sha256:[0-9a-f]{64})?$)");
   std::smatch m;
-  if (!std::regex_match(image, m, pattern)) return false;
+  if (!std::regex_match(image, m, pattern))
+    return false;
   *version = m[2];
   static const std::regex id(R"(^[0-9a-f]{64}$)");
   *schematic = std::regex_match(m[1].str(), id) ? m[1].str() : "";
@@ -41,19 +44,23 @@ bool parse_installer_image(const std::string& image, std::string* version,
 
 bool is_cilium_manifest(const MachineConfig& config) {
   for (const auto& [name, contents] : config.inline_manifests) {
-    if (name.find("cilium") != std::string::npos) return true;
+    if (name.find("cilium") != std::string::npos)
+      return true;
   }
   return false;
 }
 
 std::string endpoint_host(const std::string& endpoint) {
   std::string host = endpoint;
-  if (auto scheme = host.find("://"); scheme != std::string::npos) host = host.substr(scheme + 3);
-  if (auto slash = host.find('/'); slash != std::string::npos) host = host.substr(0, slash);
+  if (auto scheme = host.find("://"); scheme != std::string::npos)
+    host = host.substr(scheme + 3);
+  if (auto slash = host.find('/'); slash != std::string::npos)
+    host = host.substr(0, slash);
   if (!host.empty() && host.front() == '[') {
     return host.substr(1, host.find(']') - 1);
   }
-  if (auto colon = host.rfind(':'); colon != std::string::npos) host = host.substr(0, colon);
+  if (auto colon = host.rfind(':'); colon != std::string::npos)
+    host = host.substr(0, colon);
   return host;
 }
 
@@ -61,21 +68,32 @@ std::string endpoint_host(const std::string& endpoint) {
 
 const char* stage_name(Stage stage) {
   switch (stage) {
-    case machine::MachineStatusEvent::BOOTING: return "booting";
-    case machine::MachineStatusEvent::INSTALLING: return "installing";
-    case machine::MachineStatusEvent::MAINTENANCE: return "maintenance";
-    case machine::MachineStatusEvent::RUNNING: return "running";
-    case machine::MachineStatusEvent::REBOOTING: return "rebooting";
-    case machine::MachineStatusEvent::SHUTTING_DOWN: return "shutting down";
-    case machine::MachineStatusEvent::RESETTING: return "resetting";
-    case machine::MachineStatusEvent::UPGRADING: return "upgrading";
-    default: return "unknown";
+    case machine::MachineStatusEvent::BOOTING:
+      return "booting";
+    case machine::MachineStatusEvent::INSTALLING:
+      return "installing";
+    case machine::MachineStatusEvent::MAINTENANCE:
+      return "maintenance";
+    case machine::MachineStatusEvent::RUNNING:
+      return "running";
+    case machine::MachineStatusEvent::REBOOTING:
+      return "rebooting";
+    case machine::MachineStatusEvent::SHUTTING_DOWN:
+      return "shutting down";
+    case machine::MachineStatusEvent::RESETTING:
+      return "resetting";
+    case machine::MachineStatusEvent::UPGRADING:
+      return "upgrading";
+    default:
+      return "unknown";
   }
 }
 
 Node::Node(Emulator& emulator, NodeSpec spec) : emulator_(emulator), spec_(std::move(spec)) {}
 
-Node::~Node() { stop_servers(); }
+Node::~Node() {
+  stop_servers(/*hand_over_vip=*/false);
+}
 
 NodeSnapshot Node::snapshot() const {
   std::lock_guard lock(mu_);
@@ -97,13 +115,16 @@ NodeSnapshot Node::snapshot() const {
 }
 
 std::string Node::hostname_locked() const {
-  if (config_ && !config_->hostname.empty()) return config_->hostname;
+  if (config_ && !config_->hostname.empty())
+    return config_->hostname;
   std::string dashed = spec_.address;
   std::replace(dashed.begin(), dashed.end(), '.', '-');
   return "talos-" + dashed;
 }
 
-double Node::boot_factor() const { return faults_.slow_boot > 0 ? faults_.slow_boot : 1.0; }
+double Node::boot_factor() const {
+  return faults_.slow_boot > 0 ? faults_.slow_boot : 1.0;
+}
 
 void Node::post_step(double unscaled_seconds, void (Node::*step)(uint64_t), bool boot_delay) {
   uint64_t epoch;
@@ -115,17 +136,19 @@ void Node::post_step(double unscaled_seconds, void (Node::*step)(uint64_t), bool
   }
   const double seconds = unscaled_seconds * factor;
   std::weak_ptr<Node> weak = weak_from_this();
-  emulator_.scheduler().post_after(
-      emulator_.timing().scaled(Seconds(seconds)), [weak, step, epoch, seconds] {
-        auto self = weak.lock();
-        if (!self) return;
-        {
-          std::lock_guard lock(self->mu_);
-          if (epoch != self->epoch_) return;
-          self->virtual_now_ += seconds;
-        }
-        ((*self).*step)(epoch);
-      });
+  emulator_.scheduler().post_after(emulator_.timing().scaled(Seconds(seconds)),
+                                   [weak, step, epoch, seconds] {
+                                     auto self = weak.lock();
+                                     if (!self)
+                                       return;
+                                     {
+                                       std::lock_guard lock(self->mu_);
+                                       if (epoch != self->epoch_)
+                                         return;
+                                       self->virtual_now_ += seconds;
+                                     }
+                                     ((*self).*step)(epoch);
+                                   });
 }
 
 // ---------------------------------------------------------------- hypervisor
@@ -133,7 +156,8 @@ void Node::post_step(double unscaled_seconds, void (Node::*step)(uint64_t), bool
 void Node::power_on() {
   {
     std::lock_guard lock(mu_);
-    if (powered_) return;
+    if (powered_)
+      return;
     powered_ = true;
     ++epoch_;
   }
@@ -164,11 +188,13 @@ void Node::set_faults(const Faults& faults) {
     personality = personality_;
     epoch = epoch_;
   }
-  if (!reachability_changed) return;
+  if (!reachability_changed)
+    return;
   if (faults.unreachable) {
     stop_servers();
   } else if (personality != Personality::Off) {
     switch_servers(personality, epoch);
+    try_hold_vip();
   }
 }
 
@@ -177,7 +203,8 @@ void Node::set_faults(const Faults& faults) {
 void Node::boot_start(uint64_t epoch) {
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     services_.clear();
     actor_.clear();
     // machined keeps events in memory only: a new boot starts with an empty buffer (they count
@@ -255,14 +282,16 @@ void Node::enter_configured(uint64_t epoch) {
   std::shared_ptr<const MachineConfig> config;
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     config = config_;
   }
   auto cluster = emulator_.cluster_for(*config);
   const bool control_plane = config->type == "controlplane";
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     cluster_ = cluster;
     for (const char* id : {"containerd", "cri", "syslogd"}) {
       set_service_locked(id, "Running", true, "Health check successful");
@@ -278,23 +307,28 @@ void Node::enter_configured(uint64_t epoch) {
   obtain_certificate(epoch);
 }
 
-void Node::retry_configured(uint64_t epoch) { obtain_certificate(epoch); }
+void Node::retry_configured(uint64_t epoch) {
+  obtain_certificate(epoch);
+}
 
 void Node::obtain_certificate(uint64_t epoch) {
   NodeSnapshot s = snapshot();
-  if (!s.config) return;
+  if (!s.config)
+    return;
   CertAndKey os_ca{s.config->os_ca_crt_pem, s.config->os_ca_key_pem};
   std::optional<CertAndKey> cert;
   if (s.control_plane()) {
     auto issued = issue_apid_server_cert(os_ca, spec_.address, s.hostname, s.config->cert_sans);
-    if (issued.ok()) cert = std::move(*issued);
+    if (issued.ok())
+      cert = std::move(*issued);
   } else {
     // A worker has only the OS CA certificate: it asks a control plane's trustd (§1.7).
     auto csr = make_server_csr(spec_.address, s.hostname, s.config->cert_sans);
     if (csr.ok()) {
       for (const auto& peer : emulator_.cluster_nodes(s.cluster ? s.cluster->id : "")) {
         NodeSnapshot ps = peer->snapshot();
-        if (!ps.control_plane() || ps.personality != Personality::Configured) continue;
+        if (!ps.control_plane() || ps.personality != Personality::Configured)
+          continue;
         grpc::SslCredentialsOptions tls;
         tls.pem_root_certs = s.config->os_ca_crt_pem;
         auto channel = grpc::CreateChannel(
@@ -321,7 +355,8 @@ void Node::obtain_certificate(uint64_t epoch) {
   bool wait_for_bootstrap = false;
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     apid_cert_ = *cert;
     personality_ = Personality::Configured;
     set_service_locked("apid", "Running", true, "Health check successful");
@@ -329,13 +364,16 @@ void Node::obtain_certificate(uint64_t epoch) {
       const bool known = s.cluster && (s.cluster->etcd.bootstrapped());
       etcd_waiting_bootstrap_ = !known;
       wait_for_bootstrap = !known;
-      if (!known) set_service_locked("etcd", "Preparing", false, "Waiting for bootstrap");
+      if (!known)
+        set_service_locked("etcd", "Preparing", false, "Waiting for bootstrap");
     }
     emit_status_locked();
   }
   switch_servers(Personality::Configured, epoch);
+  try_hold_vip();
   if (s.control_plane()) {
-    if (!wait_for_bootstrap) post_step(emulator_.timing().etcd_join.count(), &Node::etcd_ready);
+    if (!wait_for_bootstrap)
+      post_step(emulator_.timing().etcd_join.count(), &Node::etcd_ready);
   } else {
     post_step(emulator_.timing().kubelet.count(), &Node::kubelet_ready);
   }
@@ -346,7 +384,8 @@ void Node::etcd_ready(uint64_t epoch) {
   std::string hostname;
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_ || !cluster_ || faults_.etcd_member_stuck) return;
+    if (epoch != epoch_ || !cluster_ || faults_.etcd_member_stuck)
+      return;
     cluster = cluster_;
   }
   hostname = snapshot().hostname;
@@ -360,7 +399,8 @@ void Node::etcd_ready(uint64_t epoch) {
   emulator_.update_quorum(*cluster);
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     etcd_waiting_bootstrap_ = false;
     set_service_locked("etcd", "Running", true, "Health check successful");
     emit_status_locked();
@@ -370,7 +410,8 @@ void Node::etcd_ready(uint64_t epoch) {
 
 void Node::kubelet_ready(uint64_t epoch) {
   NodeSnapshot s = snapshot();
-  if (!s.cluster || !s.config) return;
+  if (!s.cluster || !s.config)
+    return;
   // The kubelet registers through the API server, which needs a bootstrapped etcd with quorum.
   if (!s.cluster->etcd.bootstrapped() || !s.cluster->etcd.has_quorum()) {
     post_step(emulator_.timing().kubelet.count() / 2, &Node::kubelet_ready);
@@ -380,7 +421,8 @@ void Node::kubelet_ready(uint64_t epoch) {
   facts.name = s.hostname;
   facts.internal_ip = spec_.address;
   facts.control_plane = s.control_plane();
-  if (!s.config->kubernetes_version.empty()) facts.kubelet_version = s.config->kubernetes_version;
+  if (!s.config->kubernetes_version.empty())
+    facts.kubelet_version = s.config->kubernetes_version;
   facts.os_image = "Talos (" + s.running_version + ")";
   facts.memory_bytes = spec_.memory_mib * 1024 * 1024;
   facts.system_uuid = spec_.uuid;
@@ -388,13 +430,15 @@ void Node::kubelet_ready(uint64_t epoch) {
   s.cluster->kube->set_node_kubelet_running(s.hostname, true);
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     set_service_locked("kubelet", "Running", true, "Health check successful");
     sequence_event_locked("boot", false);
     set_stage_locked(machine::MachineStatusEvent::RUNNING);
     emit_status_locked();
   }
-  if (is_cilium_manifest(*s.config)) emulator_.schedule_cni(s.cluster, virtual_now());
+  if (is_cilium_manifest(*s.config))
+    emulator_.schedule_cni(s.cluster, virtual_now());
 }
 
 void Node::refresh_status(double virtual_at_least) {
@@ -419,7 +463,8 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
                                                   bool dry_run) {
   emulator_.counters().apply_call(spec_.address);
   NodeSnapshot s = snapshot();
-  if (!s.faults.apply_fails.empty()) return error(grpc::StatusCode::INTERNAL, s.faults.apply_fails);
+  if (!s.faults.apply_fails.empty())
+    return error(grpc::StatusCode::INTERNAL, s.faults.apply_fails);
   const bool maintenance = s.personality == Personality::Maintenance;
   if (maintenance && (mode == Mode::NO_REBOOT || mode == Mode::STAGED)) {
     std::string name = Mode::Mode_Name(mode);
@@ -478,13 +523,16 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
   std::string reason;
   if (mode == Mode::AUTO) {
     resolved = needs_reboot ? Mode::REBOOT : Mode::NO_REBOOT;
-    if (needs_reboot) reason = ": this config change can't be applied in immediate mode\n" + diff;
+    if (needs_reboot)
+      reason = ": this config change can't be applied in immediate mode\n" + diff;
   } else if ((mode == Mode::NO_REBOOT || mode == Mode::TRY) && needs_reboot) {
     return error(grpc::StatusCode::INVALID_ARGUMENT,
                  "this config change can't be applied in immediate mode\ndiff:\n" + diff);
   }
   switch (resolved) {
-    case Mode::REBOOT: outcome.details = "Applied configuration with a reboot" + reason; break;
+    case Mode::REBOOT:
+      outcome.details = "Applied configuration with a reboot" + reason;
+      break;
     case Mode::STAGED:
       outcome.details = "Staged configuration to be applied after the next reboot";
       break;
@@ -493,7 +541,9 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
           "Applied configuration without a reboot\nThe config is applied in 'try' mode and will "
           "be automatically reverted back in 1m0s";
       break;
-    default: outcome.details = "Applied configuration without a reboot"; break;
+    default:
+      outcome.details = "Applied configuration without a reboot";
+      break;
   }
   outcome.mode = resolved;
   if (dry_run) {
@@ -507,11 +557,13 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
       disk_.config_yaml = config->raw_yaml;
       disk_config_ = config;
     }
-    if (resolved == Mode::NO_REBOOT || resolved == Mode::TRY) config_ = config;
+    if (resolved == Mode::NO_REBOOT || resolved == Mode::TRY)
+      config_ = config;
   }
   if (resolved == Mode::REBOOT) {
     auto r = reboot();
-    if (auto* e = std::get_if<RpcError>(&r)) return *e;
+    if (auto* e = std::get_if<RpcError>(&r))
+      return *e;
   }
   return outcome;
 }
@@ -519,7 +571,8 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
 void Node::install_finished(uint64_t epoch) {
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_ || !pending_install_config_) return;
+    if (epoch != epoch_ || !pending_install_config_)
+      return;
     std::string version = spec_.talos_version, schematic = spec_.schematic_id;
     std::string image_version, image_schematic;
     if (parse_installer_image(pending_install_config_->install_image, &image_version,
@@ -551,7 +604,8 @@ std::optional<RpcError> Node::bootstrap(bool recover_etcd) {
   const bool cri_up = std::any_of(s.services.begin(), s.services.end(), [](const ServiceRecord& r) {
     return r.id == "cri" && r.state == "Running";
   });
-  if (!cri_up) return error(grpc::StatusCode::FAILED_PRECONDITION, "bootstrap is not available yet");
+  if (!cri_up)
+    return error(grpc::StatusCode::FAILED_PRECONDITION, "bootstrap is not available yet");
   if (!s.control_plane()) {
     return error(grpc::StatusCode::FAILED_PRECONDITION,
                  "bootstrap can only be performed on a control plane node");
@@ -580,13 +634,15 @@ std::optional<RpcError> Node::bootstrap(bool recover_etcd) {
   post_step(emulator_.timing().etcd_bootstrap.count(), &Node::etcd_ready);
   // The other control planes waiting for bootstrap join now.
   for (const auto& peer : emulator_.cluster_nodes(s.cluster->id)) {
-    if (peer.get() == this) continue;
+    if (peer.get() == this)
+      continue;
     bool waiting;
     {
       std::lock_guard lock(peer->mu_);
       waiting = peer->etcd_waiting_bootstrap_;
     }
-    if (waiting) peer->post_step(emulator_.timing().etcd_join.count(), &Node::etcd_ready);
+    if (waiting)
+      peer->post_step(emulator_.timing().etcd_join.count(), &Node::etcd_ready);
   }
   return std::nullopt;
 }
@@ -603,7 +659,8 @@ RpcResult<std::string> Node::reboot() {
   std::string actor;
   {
     std::lock_guard lock(mu_);
-    if (!powered_) return error(grpc::StatusCode::UNAVAILABLE, "node is powered off");
+    if (!powered_)
+      return error(grpc::StatusCode::UNAVAILABLE, "node is powered off");
     actor = new_actor_id_locked();
     actor_ = actor;
     ++epoch_;
@@ -621,18 +678,21 @@ void Node::reboot_now(uint64_t epoch) {
   stop_servers();
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     personality_ = Personality::Off;
   }
   boot_start(epoch);
 }
 
 RpcResult<std::string> Node::upgrade(const std::string& image, bool stage, bool force) {
-  if (auto e = validate_installer_image(image)) return *e;
+  if (auto e = validate_installer_image(image))
+    return *e;
   NodeSnapshot s = snapshot();
   if (s.control_plane() && !force && s.cluster && !s.cluster->etcd.has_quorum()) {
-    return error(grpc::StatusCode::FAILED_PRECONDITION,
-                 "etcd is not healthy: cannot upgrade without quorum (use force to skip the check)");
+    return error(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        "etcd is not healthy: cannot upgrade without quorum (use force to skip the check)");
   }
   std::string actor;
   {
@@ -661,7 +721,8 @@ std::optional<RpcError> Node::validate_installer_image(const std::string& image)
 }
 
 std::optional<RpcError> Node::install_into_inactive_slot(const std::string& image) {
-  if (auto e = validate_installer_image(image)) return e;
+  if (auto e = validate_installer_image(image))
+    return e;
   std::string version, schematic;
   parse_installer_image(image, &version, &schematic);
   {
@@ -680,7 +741,8 @@ std::optional<RpcError> Node::install_into_inactive_slot(const std::string& imag
 void Node::upgrade_installed(uint64_t epoch) {
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     std::string version, schematic;
     parse_installer_image(pending_upgrade_image_, &version, &schematic);
     const int inactive = 1 - disk_.active;
@@ -699,7 +761,8 @@ void Node::upgrade_installed(uint64_t epoch) {
 std::optional<RpcError> Node::rollback() {
   {
     std::lock_guard lock(mu_);
-    if (!disk_.installed) return error(grpc::StatusCode::FAILED_PRECONDITION, "system disk not found");
+    if (!disk_.installed)
+      return error(grpc::StatusCode::FAILED_PRECONDITION, "system disk not found");
     const int previous = 1 - disk_.active;
     if (disk_.slots[previous].version.empty()) {
       return error(grpc::StatusCode::FAILED_PRECONDITION,
@@ -709,7 +772,8 @@ std::optional<RpcError> Node::rollback() {
     disk_.boot_once = -1;
   }
   auto r = reboot();
-  if (auto* e = std::get_if<RpcError>(&r)) return *e;
+  if (auto* e = std::get_if<RpcError>(&r))
+    return *e;
   return std::nullopt;
 }
 
@@ -725,8 +789,10 @@ RpcResult<std::string> Node::reset(const machine::ResetRequest& request) {
     }
     emulator_.update_quorum(*s.cluster);
   }
-  if (s.cluster) s.cluster->kube->remove_node(s.hostname);
-  if (wipes_etcd_data(request)) forget_etcd_data(s);
+  if (s.cluster)
+    s.cluster->kube->remove_node(s.hostname);
+  if (wipes_etcd_data(request))
+    forget_etcd_data(s);
   std::string actor;
   {
     std::lock_guard lock(mu_);
@@ -737,14 +803,19 @@ RpcResult<std::string> Node::reset(const machine::ResetRequest& request) {
     set_stage_locked(machine::MachineStatusEvent::RESETTING);
     stop_workloads_locked();
     bool wipe_state = false, wipe_all = request.system_partitions_to_wipe().empty() &&
-                                         request.mode() != machine::ResetRequest::USER_DISKS;
+                                        request.mode() != machine::ResetRequest::USER_DISKS;
     for (const auto& p : request.system_partitions_to_wipe()) {
-      if (p.wipe() && p.label() == "STATE") wipe_state = true;
+      if (p.wipe() && p.label() == "STATE")
+        wipe_state = true;
     }
-    if (wipe_all) disk_ = DiskState{};
-    if (wipe_state) disk_.config_yaml.clear();
-    if (wipe_all || wipe_state) disk_config_.reset();
-    if (wipe_all || wipe_state) config_.reset();
+    if (wipe_all)
+      disk_ = DiskState{};
+    if (wipe_state)
+      disk_.config_yaml.clear();
+    if (wipe_all || wipe_state)
+      disk_config_.reset();
+    if (wipe_all || wipe_state)
+      config_.reset();
     emit_status_locked();
     pending_upgrade_image_ = request.reboot() ? "reboot" : "";
   }
@@ -754,8 +825,10 @@ RpcResult<std::string> Node::reset(const machine::ResetRequest& request) {
 }
 
 bool Node::wipes_etcd_data(const machine::ResetRequest& request) {
-  if (request.mode() == machine::ResetRequest::USER_DISKS) return false;
-  if (request.system_partitions_to_wipe().empty()) return true;  // the whole system disk
+  if (request.mode() == machine::ResetRequest::USER_DISKS)
+    return false;
+  if (request.system_partitions_to_wipe().empty())
+    return true;  // the whole system disk
   return std::any_of(request.system_partitions_to_wipe().begin(),
                      request.system_partitions_to_wipe().end(),
                      [](const auto& p) { return p.wipe() && p.label() == "EPHEMERAL"; });
@@ -765,8 +838,10 @@ bool Node::wipes_etcd_data(const machine::ResetRequest& request) {
 // etcd is gone: the next control plane waits for Bootstrap again (recovery from a snapshot).
 // A member of a larger cluster stays listed (down) until removed, as in etcd.
 void Node::forget_etcd_data(const NodeSnapshot& s) {
-  if (!s.control_plane() || !s.cluster || !s.cluster->etcd.is_member(s.hostname)) return;
-  if (s.cluster->etcd.members().size() > 1) return;
+  if (!s.control_plane() || !s.cluster || !s.cluster->etcd.is_member(s.hostname))
+    return;
+  if (s.cluster->etcd.members().size() > 1)
+    return;
   s.cluster->etcd.reset();
   emulator_.update_quorum(*s.cluster);
 }
@@ -775,7 +850,8 @@ void Node::reset_finished(uint64_t epoch) {
   bool reboot_after;
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
     reboot_after = pending_upgrade_image_ == "reboot";
     pending_upgrade_image_.clear();
     sequence_event_locked("reset", false);
@@ -806,7 +882,8 @@ RpcResult<std::string> Node::shutdown() {
 void Node::shutdown_finished(uint64_t epoch) {
   {
     std::lock_guard lock(mu_);
-    if (epoch != epoch_) return;
+    if (epoch != epoch_)
+      return;
   }
   power_off();
 }
@@ -814,13 +891,13 @@ void Node::shutdown_finished(uint64_t epoch) {
 std::optional<RpcError> Node::etcd_leave() {
   NodeSnapshot s = snapshot();
   if (!s.control_plane() || !s.cluster) {
-    return error(grpc::StatusCode::UNIMPLEMENTED,
-                 "etcd is only available on control plane nodes");
+    return error(grpc::StatusCode::UNIMPLEMENTED, "etcd is only available on control plane nodes");
   }
   auto r = s.cluster->etcd.leave(s.hostname);
   if (!r.ok()) {
-    return error(r.error().code == util::ErrorCode::NotFound ? grpc::StatusCode::NOT_FOUND
-                                                             : grpc::StatusCode::FAILED_PRECONDITION,
+    return error(r.error().code == util::ErrorCode::NotFound
+                     ? grpc::StatusCode::NOT_FOUND
+                     : grpc::StatusCode::FAILED_PRECONDITION,
                  r.error().message);
   }
   emulator_.update_quorum(*s.cluster);
@@ -831,7 +908,8 @@ std::optional<RpcError> Node::etcd_leave() {
 
 RpcResult<std::string> Node::issue_trustd_cert(const std::string& token, const std::string& csr) {
   NodeSnapshot s = snapshot();
-  if (!s.control_plane()) return error(grpc::StatusCode::UNAVAILABLE, "trustd is not running");
+  if (!s.control_plane())
+    return error(grpc::StatusCode::UNAVAILABLE, "trustd is not running");
   if (token != s.config->machine_token) {
     return error(grpc::StatusCode::UNAUTHENTICATED, "invalid token");
   }
@@ -857,7 +935,8 @@ bool Node::image_pulled(const std::string& image) const {
 // ---------------------------------------------------------------- state helpers
 
 void Node::stop_workloads_locked() {
-  if (!cluster_ || !config_) return;
+  if (!cluster_ || !config_)
+    return;
   const std::string hostname = hostname_locked();
   cluster_->kube->set_node_kubelet_running(hostname, false);
   if (config_->type == "controlplane" && cluster_->etcd.is_member(hostname)) {
@@ -871,7 +950,9 @@ void Node::stop_workloads_locked() {
   }
 }
 
-void Node::set_stage_locked(Stage stage) { stage_ = stage; }
+void Node::set_stage_locked(Stage stage) {
+  stage_ = stage;
+}
 
 void Node::set_service_locked(const std::string& id, const std::string& state, bool healthy,
                               const std::string& message) {
@@ -889,7 +970,8 @@ void Node::set_service_locked(const std::string& id, const std::string& state, b
   event.set_state(state);
   *event.mutable_ts() = google::protobuf::util::TimeUtil::GetCurrentTime();
   it->events.push_back(event);
-  if (it->events.size() > 20) it->events.erase(it->events.begin());
+  if (it->events.size() > 20)
+    it->events.erase(it->events.begin());
 
   machine::ServiceStateEvent payload;
   payload.set_service(id);
@@ -960,7 +1042,8 @@ void Node::compute_status_locked(bool* ready, std::vector<UnmetCondition>* unmet
       not_ready += (not_ready.empty() ? "" : ", ") + id;
     }
   }
-  if (!not_ready.empty()) unmet->push_back({"services", "waiting for " + not_ready});
+  if (!not_ready.empty())
+    unmet->push_back({"services", "waiting for " + not_ready});
   const std::string hostname = config_->hostname.empty() ? "" : config_->hostname;
   if (cluster_ && !hostname.empty() && !cluster_->kube->node_ready(hostname)) {
     unmet->push_back({"nodeReady", "node \"" + hostname + "\" status is not available yet"});
@@ -977,7 +1060,8 @@ void Node::emit_status_locked() {
   }
   std::string unmet_key;
   for (const auto& u : unmet) unmet_key += u.name + ": " + u.reason + "\n";
-  if (ready == last_ready_ && stage_ == last_emitted_stage_ && unmet_key == last_unmet_) return;
+  if (ready == last_ready_ && stage_ == last_emitted_stage_ && unmet_key == last_unmet_)
+    return;
   last_ready_ = ready;
   last_emitted_stage_ = stage_;
   last_unmet_ = unmet_key;
@@ -1007,8 +1091,8 @@ std::vector<machine::Event> Node::events_after(size_t index, size_t* next_index)
 
 std::vector<machine::Event> Node::events_tail(int tail_events) const {
   std::lock_guard lock(mu_);
-  const size_t n = tail_events < 0 ? events_.size()
-                                   : std::min(events_.size(), static_cast<size_t>(tail_events));
+  const size_t n =
+      tail_events < 0 ? events_.size() : std::min(events_.size(), static_cast<size_t>(tail_events));
   return std::vector<machine::Event>(events_.end() - static_cast<long>(n), events_.end());
 }
 
@@ -1027,15 +1111,18 @@ void Node::wait_for_events(size_t index, std::chrono::milliseconds timeout) cons
 void Node::switch_servers(Personality personality, uint64_t epoch) {
   stop_servers();
   NodeSnapshot s = snapshot();
-  if (s.faults.unreachable || !s.powered) return;
+  if (s.faults.unreachable || !s.powered)
+    return;
   ServerSetup setup{personality, {}, {}, false};
   if (personality == Personality::Maintenance) {
     auto identity = make_maintenance_identity(spec_.address);
-    if (!identity.ok()) return;
+    if (!identity.ok())
+      return;
     setup.identity = std::move(*identity);
   } else {
     std::lock_guard lock(mu_);
-    if (!apid_cert_ || !config_) return;
+    if (!apid_cert_ || !config_)
+      return;
     setup.identity = *apid_cert_;
     setup.client_ca_pem = config_->os_ca_crt_pem;
     setup.trustd = config_->type == "controlplane";
@@ -1043,43 +1130,77 @@ void Node::switch_servers(Personality personality, uint64_t epoch) {
   auto servers = start_node_servers(emulator_, shared_from_this(), setup);
   std::unique_ptr<kube_emu::KubeApiServer> kube;
   if (personality == Personality::Configured && s.control_plane() && s.cluster) {
-    std::vector<std::string> sans = {spec_.address};
-    const std::string host = endpoint_host(s.config->control_plane_endpoint);
-    if (!host.empty()) sans.push_back(host);
-    if (!s.config->vip.empty()) sans.push_back(s.config->vip);
-    auto cert = issue_kube_apiserver_cert({s.config->k8s_ca_crt_pem, s.config->k8s_ca_key_pem},
-                                          sans);
-    if (cert.ok()) {
-      auto started = kube_emu::KubeApiServer::start(
-          s.cluster->kube, spec_.address, emulator_.options().kube_port,
-          kube_emu::ServerTls{cert->cert_pem, cert->key_pem, s.config->k8s_ca_crt_pem});
-      if (started.ok()) kube = std::move(*started);
-    }
+    kube = start_kube_api(s, spec_.address);
   }
   std::lock_guard lock(servers_mu_);
   {
     std::lock_guard state_lock(mu_);
     if (epoch != epoch_) {
       // A power-off or reboot overtook us: do not leave these servers behind.
-      if (servers.ok()) stop_node_servers(*servers);
+      if (servers.ok())
+        stop_node_servers(*servers);
       return;
     }
   }
-  if (servers.ok()) servers_ = std::move(*servers);
+  if (servers.ok())
+    servers_ = std::move(*servers);
   kube_server_ = std::move(kube);
 }
 
-void Node::stop_servers() {
+void Node::stop_servers(bool hand_over_vip) {
   NodeServers old;
   std::unique_ptr<kube_emu::KubeApiServer> kube;
+  std::unique_ptr<kube_emu::KubeApiServer> vip;
   {
     std::lock_guard lock(servers_mu_);
     old = std::move(servers_);
     servers_ = NodeServers{};
     kube = std::move(kube_server_);
+    vip = std::move(vip_server_);
   }
   stop_node_servers(old);
-  if (kube) kube->stop();
+  if (kube)
+    kube->stop();
+  if (vip) {
+    vip->stop();
+    const NodeSnapshot s = snapshot();
+    if (hand_over_vip && s.cluster) {
+      for (const auto& other : emulator_.cluster_nodes(s.cluster->id)) {
+        if (other.get() != this)
+          other->try_hold_vip();
+      }
+    }
+  }
+}
+
+std::unique_ptr<kube_emu::KubeApiServer> Node::start_kube_api(const NodeSnapshot& s,
+                                                              const std::string& address) {
+  std::vector<std::string> sans = {spec_.address};
+  const std::string host = endpoint_host(s.config->control_plane_endpoint);
+  if (!host.empty())
+    sans.push_back(host);
+  if (!s.config->vip.empty())
+    sans.push_back(s.config->vip);
+  auto cert = issue_kube_apiserver_cert({s.config->k8s_ca_crt_pem, s.config->k8s_ca_key_pem}, sans);
+  if (!cert.ok())
+    return nullptr;
+  auto started = kube_emu::KubeApiServer::start(
+      s.cluster->kube, address, emulator_.options().kube_port,
+      kube_emu::ServerTls{cert->cert_pem, cert->key_pem, s.config->k8s_ca_crt_pem});
+  return started.ok() ? std::move(*started) : nullptr;
+}
+
+void Node::try_hold_vip() {
+  const NodeSnapshot s = snapshot();
+  if (!s.powered || s.faults.unreachable || !s.control_plane() || !s.cluster || !s.config ||
+      s.config->vip.empty()) {
+    return;
+  }
+  std::lock_guard lock(servers_mu_);
+  if (vip_server_ || !kube_server_)
+    return;  // holds it already, or not serving the API yet
+  // Binding fails while another control plane holds the address: then it stays there.
+  vip_server_ = start_kube_api(s, s.config->vip);
 }
 
 }  // namespace talos_emu

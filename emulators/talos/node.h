@@ -10,19 +10,19 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <variant>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <grpcpp/server.h>
 
 #include "emulators/kube/kube_api_server.h"
-#include "machine/machine.pb.h"
 #include "emulators/talos/cluster_state.h"
 #include "emulators/talos/machine_config.h"
 #include "emulators/talos/node_model.h"
 #include "emulators/talos/node_server.h"
 #include "emulators/talos/pki.h"
+#include "machine/machine.pb.h"
 
 namespace talos_emu {
 
@@ -103,6 +103,11 @@ class Node : public std::enable_shared_from_this<Node> {
   size_t events_end() const;
   void wait_for_events(size_t index, std::chrono::milliseconds timeout) const;
 
+  // A configured control plane whose config names a VIP serves the Kubernetes API on it too, as
+  // long as no other control plane does (Talos moves the VIP between control planes; here the
+  // first that can bind it holds it, and a holder that stops hands it over).
+  void try_hold_vip();
+
   // Called by the cluster when the CNI turns running (Node readiness changes).
   // `virtual_at_least`: the cluster event's time on the unscaled timeline (critical path).
   void refresh_status(double virtual_at_least = 0);
@@ -138,13 +143,15 @@ class Node : public std::enable_shared_from_this<Node> {
   void compute_status_locked(bool* ready, std::vector<UnmetCondition>* unmet) const;
   void emit_status_locked();
   std::string hostname_locked() const;  // the config's, else Talos's default talos-<ip dashed>
-  void stop_workloads_locked();  // kubelet down, etcd member down
+  void stop_workloads_locked();         // kubelet down, etcd member down
   std::string new_actor_id_locked();
   double boot_factor() const;
 
   // Servers (never with mu_ held: shutting a server down waits for its handlers).
   void switch_servers(Personality personality, uint64_t epoch);
-  void stop_servers();
+  void stop_servers(bool hand_over_vip = true);
+  std::unique_ptr<kube_emu::KubeApiServer> start_kube_api(const NodeSnapshot& s,
+                                                          const std::string& address);
 
   Emulator& emulator_;
   const NodeSpec spec_;
@@ -185,6 +192,7 @@ class Node : public std::enable_shared_from_this<Node> {
   std::mutex servers_mu_;
   NodeServers servers_;
   std::unique_ptr<kube_emu::KubeApiServer> kube_server_;
+  std::unique_ptr<kube_emu::KubeApiServer> vip_server_;
 };
 
 }  // namespace talos_emu

@@ -71,8 +71,10 @@ testing_process::Run Lab::kubectl(const std::string& server, std::vector<std::st
                                    "KUBECONFIG=" + dir_ + "/out/kubeconfig",
                                    "/usr/bin/kubectl",
                                    "--cache-dir=" + home + "/cache",
-                                   "--request-timeout=10s",
-                                   "--server=" + server};
+                                   "--request-timeout=10s"};
+  if (!server.empty()) {
+    argv.push_back("--server=" + server);
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv);
 }

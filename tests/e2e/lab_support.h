@@ -36,7 +36,8 @@ class Lab {
   testing_process::Run talforge(std::vector<std::string> args) const;
   // Starts talforge <args…> in the lab directory without waiting (output discarded); the pid.
   pid_t spawn_talforge(std::vector<std::string> args) const;
-  // The real kubectl with out/kubeconfig, talking to `server` (https://ip:6443).
+  // The real kubectl with out/kubeconfig (its server is the cluster VIP), or talking to `server`
+  // (https://ip:6443) when given.
   testing_process::Run kubectl(const std::string& server, std::vector<std::string> args) const;
 
   // A Proxmox API client of the test's own (same token as talforge), e.g. to make a VM that does

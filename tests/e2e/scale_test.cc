@@ -75,8 +75,7 @@ TEST(ScaleE2e, UpToSevenThenDownToFourWithoutLosingQuorum) {
     }
   }
   EXPECT_THAT(members, UnorderedElementsAre("cp-1", "cp-2", "cp-4"));
-  const auto nodes =
-      lab.kubectl("https://" + lab.address(11) + ":6443", {"get", "nodes", "-o", "name"});
+  const auto nodes = lab.kubectl("", {"get", "nodes", "-o", "name"});
   EXPECT_EQ(nodes.out, "node/cp-1\nnode/cp-2\nnode/cp-4\nnode/worker-1\n") << nodes.err;
   EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
   EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
