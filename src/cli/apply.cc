@@ -104,11 +104,12 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
     if (!confirmed({"apply", "Apply these changes?", "`talforge plan`"}, opts.yes, ctx)) {
       return kExitError;
     }
-    engine::Progress progress(json ? ndjson_progress(*ctx.out) : plain_progress(*ctx.err),
-                              util::system_clock());
+    std::unique_ptr<TtyProgress> tty;
+    engine::Progress progress(choose_progress(json, ctx, tty), util::system_clock());
     engine::ApplyServices deps = services(*estate, progress);
     util::Result<void> applied =
         engine::apply_plan(cluster, estate->desired, *observed, plan, deps, {});
+    tty.reset();
     if (!applied.ok()) {
       ctx.report(applied.error());
       return kExitError;

@@ -58,9 +58,10 @@ int run_destroy(const DestroyOptions& opts, Context& ctx) {
                  ctx)) {
     return kExitError;
   }
-  engine::Progress progress(json ? ndjson_progress(*ctx.out) : plain_progress(*ctx.err),
-                            util::system_clock());
+  std::unique_ptr<TtyProgress> tty;
+  engine::Progress progress(choose_progress(json, ctx, tty), util::system_clock());
   util::Result<void> done = engine::destroy_vms(*vms, *pve->api, progress);
+  tty.reset();
   if (!done.ok()) {
     ctx.report(done.error());
     return kExitError;

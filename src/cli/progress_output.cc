@@ -2,7 +2,10 @@
 #include "cli/progress_output.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <ostream>
+#include <string>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -35,6 +38,18 @@ engine::EventSink ndjson_progress(std::ostream& out) {
                         {"elapsed_ms", e.elapsed.count()}};
     out << j.dump() << "\n" << std::flush;
   };
+}
+
+engine::EventSink choose_progress(bool json, Context& ctx, std::unique_ptr<TtyProgress>& tty) {
+  if (json) {
+    return ndjson_progress(*ctx.out);
+  }
+  if (::isatty(STDERR_FILENO) != 0 && std::getenv("TERM") != nullptr &&
+      std::string(std::getenv("TERM")) != "dumb") {
+    tty = std::make_unique<TtyProgress>(*ctx.err);
+    return tty->sink();
+  }
+  return plain_progress(*ctx.err);
 }
 
 }  // namespace cli
