@@ -1,20 +1,12 @@
 // Builds plan::Desired (see desired_state.h).
 #include "engine/desired_state.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "factory/client.h"
 #include "spec/node_mac.h"
+#include "util/ascii.h"
 
 namespace engine {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 const talos::NodeConfig* config_of(const std::vector<talos::NodeConfig>& configs,
                                    const std::string& node) {
@@ -36,7 +28,7 @@ plan::VmShape desired_vm(const spec::Cluster& cluster, const spec::Node& node) {
   vm.cores = node.cores;
   vm.memory_mib = node.memory_mib;
   vm.disk_gib = node.disk_gib;
-  vm.mac = lower(spec::node_mac(cluster, node));
+  vm.mac = util::ascii_lower(spec::node_mac(cluster, node));
   vm.address = node.address;
   return vm;
 }

@@ -2,7 +2,6 @@
 #include "engine/observe.h"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include <fmt/format.h>
@@ -10,16 +9,11 @@
 #include "proxmox/vm_facts.h"
 #include "talos/active_config.h"
 #include "talos/tls_trust.h"
+#include "util/ascii.h"
 #include "util/parallel.h"
 
 namespace engine {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 bool has_tag(const proxmox::VmState& vm, const std::string& tag) {
   return std::find(vm.tags.begin(), vm.tags.end(), tag) != vm.tags.end();
@@ -38,7 +32,8 @@ util::Result<std::vector<plan::ObservedVm>> owned_vms(const spec::Cluster& clust
                                                       proxmox::Api& pve) {
   std::vector<plan::ObservedVm> out;
   for (const proxmox::VmState& vm : state.vms) {
-    if (!has_tag(vm, "talforge") || !has_tag(vm, lower(cluster.name)) || vm.is_template) {
+    if (!has_tag(vm, "talforge") || !has_tag(vm, util::ascii_lower(cluster.name)) ||
+        vm.is_template) {
       continue;
     }
     util::Result<proxmox::VmConfig> config = pve.vm_config(vm.node, vm.vmid);

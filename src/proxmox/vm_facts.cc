@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "util/ascii.h"
+
 namespace proxmox {
 namespace {
 
@@ -41,18 +43,12 @@ int to_int(const std::string& text) {
   }
 }
 
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 // net0 "virtio=BC:24:11:00:00:01,bridge=vmbr0": the model key carries the MAC.
 std::string mac_of(const std::string& net0) {
   for (const auto& [key, value] : property_string(net0)) {
     if (key == "virtio" || key == "e1000" || key == "vmxnet3" || key == "rtl8139" ||
         key == "macaddr") {
-      return lower(value);
+      return util::ascii_lower(value);
     }
   }
   return {};
@@ -112,7 +108,7 @@ VmFacts vm_facts(const VmConfig& config) {
   facts.disk_gib = disk_gib_of(option(config, "scsi0"));
   facts.mac = mac_of(option(config, "net0"));
   facts.address = address_of(option(config, "ipconfig0"));
-  facts.smbios_uuid = lower(property_string(option(config, "smbios1"))["uuid"]);
+  facts.smbios_uuid = util::ascii_lower(property_string(option(config, "smbios1"))["uuid"]);
   facts.owner = parse_ownership(option(config, "description"));
   return facts;
 }

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "util/ascii.h"
+
 namespace proxmox {
 namespace {
 
@@ -30,11 +32,6 @@ std::string base64(const std::string& in) {
     out += '=';
   }
   return out;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 std::string net0(const VmSpec& spec) {
@@ -98,9 +95,10 @@ std::optional<Ownership> parse_ownership(const std::string& description) {
 }
 
 std::string tags_value(const VmSpec& spec) {
-  std::set<std::string> tags = {"talforge", lower(spec.cluster), lower(spec.role)};
+  std::set<std::string> tags = {"talforge", util::ascii_lower(spec.cluster),
+                                util::ascii_lower(spec.role)};
   for (const std::string& tag : spec.extra_tags) {
-    tags.insert(lower(tag));
+    tags.insert(util::ascii_lower(tag));
   }
   tags.erase("");
   return joined(std::vector<std::string>(tags.begin(), tags.end()), ";");
@@ -134,13 +132,14 @@ Params create_params(const VmSpec& spec, const PveVersion& version) {
       {"hotplug", "network,disk,usb"},
       {"scsihw", "virtio-scsi-single"},
       {"scsi0", system_disk(spec)},
-      {"ide2", fmt::format("{}:cloudinit", spec.cloudinit_storage.empty() ? spec.disk_storage
-                                                                           : spec.cloudinit_storage)},
+      {"ide2",
+       fmt::format("{}:cloudinit",
+                   spec.cloudinit_storage.empty() ? spec.disk_storage : spec.cloudinit_storage)},
       {"net0", net0(spec)},
       {"ipconfig0", ipconfig0(spec)},
       {"serial0", "socket"},
-      {"smbios1", fmt::format("uuid={},serial={},base64=1", spec.smbios_uuid,
-                              base64("h=" + spec.name))},
+      {"smbios1",
+       fmt::format("uuid={},serial={},base64=1", spec.smbios_uuid, base64("h=" + spec.name))},
       {"agent", spec.guest_agent ? "1" : "0"},
       {"onboot", "1"},
   };

@@ -1,10 +1,8 @@
 // Reads the SMBIOS UUID through COSI (see system_information.h).
 #include "talos/system_information.h"
 
-#include <algorithm>
-#include <cctype>
-
 #include "resource/definitions/hardware/hardware.pb.h"
+#include "util/ascii.h"
 
 namespace talos {
 
@@ -16,10 +14,7 @@ util::Result<std::string> system_uuid(Api& api) {
   if (resource.proto_spec.empty() || !spec.ParseFromString(resource.proto_spec)) {
     return util::Error::internal("the node's SystemInformation resource has no readable spec");
   }
-  std::string uuid = spec.uuid();
-  std::transform(uuid.begin(), uuid.end(), uuid.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return uuid;
+  return util::ascii_lower(spec.uuid());
 }
 
 }  // namespace talos
