@@ -45,15 +45,17 @@ TEST(KillE2e, ApplyKilledAtTwentyRandomMomentsAlwaysConvergesAfterwards) {
   for (int round = 0; round < kRounds; ++round) {
     const nlohmann::json before = lab.talos_counters();
     const int created_before = lab.proxmox_counters()["vms_created"].get<int>();
+    std::string moments;
     for (int kill = 0; kill < kKillsPerRound; ++kill) {
       const long at = moment(rng);
       const pid_t pid = lab.spawn_talforge({"apply", "--yes"});
       std::this_thread::sleep_for(std::chrono::milliseconds(at));
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
-      SCOPED_TRACE(testing::Message()
-                   << "round " << round << " kill " << kill << " at " << at << " ms");
+      moments += " " + std::to_string(at) + " ms";
     }
+    // Every failure below names the round and the moments its applies were killed at.
+    SCOPED_TRACE(testing::Message() << "round " << round << ", killed at" << moments);
     const auto converge = lab.talforge({"apply", "--yes"});
     ASSERT_EQ(converge.exit_code, 0) << "round " << round << "\n" << converge.out << converge.err;
     const auto plan = lab.talforge({"plan"});
