@@ -3,7 +3,7 @@
 #   * bring-up overhead: wall time of `talforge apply` from empty ÷ the Talos emulator's critical
 #     path (scaled by the lab's time scale);
 #   * peak RSS of talforge during that apply;
-#   * a no-op `plan` on the converged cluster: wall time and the Proxmox requests it made.
+#   * a no-op `plan` on the converged cluster: wall time and the Proxmox and Talos requests it made.
 # Usage: bench/apply_bench.sh BUILD_DIR [NODES=5] [PVE_NODES=2] [TIME_SCALE=0.05]
 # NODES beyond the lab's 5 are extra workers (127.10.160.31…).
 set -euo pipefail
@@ -32,6 +32,9 @@ pve=$(url proxmox)
 pve_requests() {
   curl -sk "$pve/_emulator/counters" | python3 -c "import json,sys;print(sum(json.load(sys.stdin)['requests'].values()))"
 }
+talos_requests() {
+  curl -s "$talos/v1/counters" | python3 -c "import json,sys;print(sum(json.load(sys.stdin)['rpc_calls'].values()))"
+}
 
 # Peak RSS of the child (talforge) from getrusage, and its wall time.
 measure() {
@@ -51,7 +54,10 @@ critical=$(curl -s "$talos/v1/critical-path" | python3 -c "import json,sys;print
 ratio=$(python3 -c "print(f'{$wall / ($critical * $scale):.3f}')")
 echo "apply nodes=$nodes pve_nodes=$pve_nodes time_scale=$scale wall_s=$wall critical_path_s=$(python3 -c "print($critical * $scale)") ratio=$ratio peak_rss_mib=$rss"
 
-before=$(pve_requests)
+pve_before=$(pve_requests)
+talos_before=$(talos_requests)
 read -r wall rss rc < <(measure "$talforge" plan)
-after=$(pve_requests)
-echo "noop-plan nodes=$nodes wall_s=$wall exit=$rc proxmox_requests=$((after - before)) peak_rss_mib=$rss"
+pve_after=$(pve_requests)
+talos_after=$(talos_requests)
+echo "noop-plan nodes=$nodes wall_s=$wall exit=$rc proxmox_requests=$((pve_after - pve_before))" \
+  "talos_requests=$((talos_after - talos_before)) peak_rss_mib=$rss"

@@ -118,6 +118,8 @@ std::optional<Reply> collect_params(const httplib::Request& req, Params* params)
   return std::nullopt;
 }
 
+constexpr std::size_t kConnectionThreads = 64;
+
 class Server final : public ProxmoxServer {
  public:
   Server(std::unique_ptr<Emulator> emulator, TlsIdentity identity)
@@ -169,6 +171,10 @@ class Server final : public ProxmoxServer {
     auto api = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
     const char* pattern = R"(/api2/([^/]+)(/.*)?)";
     https_.set_tcp_nodelay(true);  // else small replies wait for delayed ACKs (~40 ms each)
+    // cpp-httplib serves a connection, keep-alive included, on one pool thread until it closes,
+    // where pveproxy multiplexes many: with its default 8 threads, clients that keep connections
+    // open (talforge reuses them) made new connections queue for the 5 s keep-alive timeout.
+    https_.new_task_queue = [] { return new httplib::ThreadPool(kConnectionThreads); };
     https_.Get(pattern, api);
     https_.Post(pattern, api);
     https_.Put(pattern, api);

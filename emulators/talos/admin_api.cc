@@ -166,7 +166,8 @@ void AdminApi::routes() {
                {"upgrades", v.upgrades},
                {"upgrade_fallbacks", v.upgrade_fallbacks},
                {"reboots", v.reboots},
-               {"resets", v.resets}});
+               {"resets", v.resets},
+               {"rpc_calls", v.rpc_calls}});
   });
   server_->Get("/v1/critical-path", [this](const httplib::Request&, httplib::Response& res) {
     json per_node = json::object();

@@ -18,6 +18,10 @@ class Counters {
   void upgrade_fallback() { add(&upgrade_fallbacks_); }
   void reboot() { add(&reboots_); }
   void reset() { add(&resets_); }
+  void rpc_call(const std::string& method) {
+    std::lock_guard lock(mu_);
+    ++rpc_calls_[method];
+  }
 
   struct Values {
     int bootstrap_calls = 0;
@@ -26,10 +30,12 @@ class Counters {
     int upgrade_fallbacks = 0;
     int reboots = 0;
     int resets = 0;
+    std::map<std::string, int> rpc_calls;  // gRPC method path → calls received, on any node
   };
   Values values() const {
     std::lock_guard lock(mu_);
-    return {bootstrap_calls_, apply_calls_, upgrades_, upgrade_fallbacks_, reboots_, resets_};
+    return {bootstrap_calls_, apply_calls_, upgrades_, upgrade_fallbacks_, reboots_, resets_,
+            rpc_calls_};
   }
 
  private:
@@ -44,6 +50,7 @@ class Counters {
   int upgrade_fallbacks_ = 0;
   int reboots_ = 0;
   int resets_ = 0;
+  std::map<std::string, int> rpc_calls_;
 };
 
 }  // namespace talos_emu

@@ -2,6 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/server_credentials.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include "emulators/talos/emulator.h"
 #include "emulators/talos/services.h"
@@ -10,6 +11,20 @@ namespace talos_emu {
 namespace {
 
 constexpr int kMaxMessageBytes = 32 << 20;  // apid's GRPCMaxMessageSize
+
+// Counts every call a node receives by method; it intercepts nothing.
+class CallCounter final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallCounter(Counters& counters) : counters_(counters) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    counters_.rpc_call(info->method());
+    return nullptr;
+  }
+
+ private:
+  Counters& counters_;
+};
 
 std::shared_ptr<grpc::ServerCredentials> credentials(const CertAndKey& identity,
                                                      const std::string& client_ca) {
@@ -23,8 +38,12 @@ std::shared_ptr<grpc::ServerCredentials> credentials(const CertAndKey& identity,
 
 util::Result<std::unique_ptr<grpc::Server>> build(const std::string& address,
                                                   std::shared_ptr<grpc::ServerCredentials> creds,
-                                                  const std::vector<std::shared_ptr<grpc::Service>>& services) {
+                                                  const std::vector<std::shared_ptr<grpc::Service>>& services,
+                                                  Counters& counters) {
   grpc::ServerBuilder builder;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<CallCounter>(counters));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   int bound = 0;
   builder.AddListeningPort(address, creds, &bound);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
@@ -63,12 +82,12 @@ util::Result<NodeServers> start_node_servers(Emulator& emulator, const std::shar
   const std::string host = node->address();
   ASSIGN_OR_RETURN(out.api, build(host + ":" + std::to_string(emulator.options().api_port),
                                   credentials(setup.identity, maintenance ? "" : setup.client_ca_pem),
-                                  api));
+                                  api, emulator.counters()));
   out.services = api;
   if (setup.trustd) {
     std::vector<std::shared_ptr<grpc::Service>> trustd = {make_trustd_service(weak)};
     auto server = build(host + ":" + std::to_string(emulator.options().trustd_port),
-                        credentials(setup.identity, ""), trustd);
+                        credentials(setup.identity, ""), trustd, emulator.counters());
     if (!server.ok()) {
       stop_node_servers(out);
       return std::move(server).error();

@@ -1,6 +1,9 @@
 #include "proxmox/client.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "proxmox/api_schema.h"
 #include "proxmox/envelope.h"
@@ -28,8 +31,18 @@ Client::Client(std::unique_ptr<HttpTransport> transport, util::Clock& clock, Ret
 Result<json> Client::send_once(const HttpRequest& request) {
   RETURN_IF_ERROR(validate_request(request));
   ++requests_sent_;
-  ASSIGN_OR_RETURN(HttpResponse response, transport_->send(request));
-  return decode_response(request, response);
+  const auto started = std::chrono::steady_clock::now();
+  Result<HttpResponse> response = transport_->send(request);
+  // The path only: parameters may carry cloud-init values and are not for logs.
+  spdlog::debug("pve.call method={} path={} status={} took_ms={}", method_name(request.method),
+                request.path, response.ok() ? std::to_string(response->status) : "none",
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
+  if (!response.ok()) {
+    return std::move(response).error();
+  }
+  return decode_response(request, *response);
 }
 
 Result<json> Client::call(Method method, const std::string& path, const Params& params) {

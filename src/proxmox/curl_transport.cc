@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "util/curl_global.h"
+#include "util/curl_handle_pool.h"
 
 namespace proxmox {
 namespace {
@@ -74,21 +75,12 @@ std::string form_encode(CURL* curl, const Params& params) {
   return out;
 }
 
-struct CurlHandles {
-  CURL* curl = curl_easy_init();
-  curl_slist* headers = nullptr;
-  ~CurlHandles() {
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-  }
-};
-
 class CurlTransport final : public HttpTransport {
  public:
   explicit CurlTransport(Connection connection) : connection_(std::move(connection)) {}
 
   Result<HttpResponse> send(const HttpRequest& request) override {
-    CurlHandles h;
+    util::PooledCurl h(handles_);
     if (h.curl == nullptr) {
       return Error::internal("libcurl could not create a handle");
     }
@@ -174,8 +166,13 @@ class CurlTransport final : public HttpTransport {
       curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
       curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, install_pin);
       curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, &pin);
-      // A reused TLS session would skip the callback.
+      // A reused TLS session would skip the callback. (A reused live connection is fine: its
+      // certificate was checked when it was opened.)
       curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+      // No CA store: the callback replaces chain verification, and loading the system bundle
+      // costs more than the request.
+      curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr);
+      curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr);
     } else if (!trust.ca_file.empty()) {
       curl_easy_setopt(curl, CURLOPT_CAINFO, trust.ca_file.c_str());
     }
@@ -209,6 +206,7 @@ class CurlTransport final : public HttpTransport {
   }
 
   Connection connection_;
+  util::CurlHandlePool handles_;
 };
 
 bool valid_fingerprint(const std::string& fp) {

@@ -58,6 +58,9 @@ TEST(AdminApi, PowersNodesOnInjectsFaultsAndCounts) {
   ASSERT_TRUE(counters);
   auto body = json::parse(counters->body);
   EXPECT_EQ(body["apply_calls"]["127.10.46.11"], 1);
+  EXPECT_EQ(body["rpc_calls"]["/machine.MachineService/ApplyConfiguration"], 1);
+  EXPECT_GE(body["rpc_calls"]["/storage.StorageService/Disks"], 2);
+  EXPECT_FALSE(body["rpc_calls"].contains("/machine.MachineService/Bootstrap"));
   EXPECT_EQ(body["bootstrap_calls"], 0);
   EXPECT_TRUE(http.Get("/v1/critical-path"));
 
