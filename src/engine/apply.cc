@@ -284,11 +284,18 @@ class Applier {
       worker_result = for_each_parallel<std::string>(
           workers, workers.size(), [&](const std::string& name) { return pipeline(plan, name); });
     });
+    // Bootstrap as soon as its control plane is configured: the others join etcd whenever they
+    // are ready, so waiting for the slowest of them would only delay the whole cluster.
+    const std::string bootstrap_target = bootstraps.empty() ? "" : bootstraps.front().target;
     cp_result = for_each_parallel<std::string>(
-        control_planes, control_planes.size(),
-        [&](const std::string& name) { return pipeline(plan, name); });
-    if (cp_result.ok() && !bootstraps.empty()) {
-      cp_result = bootstrap(bootstraps.front().target);
+        control_planes, control_planes.size(), [&](const std::string& name) -> util::Result<void> {
+          RETURN_IF_ERROR(pipeline(plan, name));
+          return name == bootstrap_target ? bootstrap(name) : util::Result<void>();
+        });
+    if (cp_result.ok() && !bootstrap_target.empty() &&
+        std::find(control_planes.begin(), control_planes.end(), bootstrap_target) ==
+            control_planes.end()) {
+      cp_result = bootstrap(bootstrap_target);  // its node needed no change of its own
     }
     worker_thread.join();
     RETURN_IF_ERROR(cp_result);
@@ -301,7 +308,6 @@ class Applier {
         continue;
       }
       if (c.subject == Subject::Vm && c.kind == ChangeKind::Create) {
-        Slot slot(*pve_slots_.at(node(name).pve_node));
         RETURN_IF_ERROR(create_vm(node(name), vmids_.at(name)));
       } else if (c.subject == Subject::Power) {
         RETURN_IF_ERROR(start_vm(name));
@@ -318,7 +324,11 @@ class Applier {
       ASSIGN_OR_RETURN(std::string uuid, s_.new_uuid());
       const std::string iso =
           fmt::format("{}:iso/{}", desired_.iso_storage, desired_.boot_image_filename);
-      RETURN_IF_ERROR(s_.pve.create_vm(vm_request(cluster_, n, vmid, iso, uuid)));
+      {
+        // The limit is on creations (disk allocation); starting needs no slot.
+        Slot slot(*pve_slots_.at(n.pve_node));
+        RETURN_IF_ERROR(s_.pve.create_vm(vm_request(cluster_, n, vmid, iso, uuid)));
+      }
       {
         std::lock_guard<std::mutex> lock(mutex_);
         uuids_[n.name] = uuid;

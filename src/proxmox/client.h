@@ -23,7 +23,9 @@ struct RetryPolicy {
 
 struct TaskWait {
   std::chrono::milliseconds timeout{std::chrono::minutes(30)};  // bpg's create/start default
-  util::Backoff poll{std::chrono::milliseconds(200), std::chrono::milliseconds(2000)};
+  // Polls soon, then 1.5× apart: a task is seen done at most ~50% (and 1 s) after it ended,
+  // with about ten polls for a 2 s task.
+  util::Backoff poll{std::chrono::milliseconds(50), std::chrono::milliseconds(1000), 1.5};
   // Called on every poll while the task runs: lets the CLI show progress on long waits.
   std::function<void(const Upid&, std::chrono::milliseconds elapsed)> on_poll;
 };

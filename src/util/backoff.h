@@ -1,4 +1,5 @@
-// Exponential backoff between retries: initial, doubled each attempt, capped.
+// Exponential backoff between retries or polls: initial, multiplied by `growth` each attempt,
+// capped at max.
 #pragma once
 
 #include <algorithm>
@@ -9,14 +10,15 @@ namespace util {
 struct Backoff {
   std::chrono::milliseconds initial{250};
   std::chrono::milliseconds max{4000};
+  double growth = 2.0;
 
   // Delay before retry number `attempt` (1 = the first retry).
   std::chrono::milliseconds delay(int attempt) const {
-    std::chrono::milliseconds d = initial;
-    for (int i = 1; i < attempt && d < max; ++i) {
-      d *= 2;
+    double d = static_cast<double>(initial.count());
+    for (int i = 1; i < attempt && d < static_cast<double>(max.count()); ++i) {
+      d *= growth;
     }
-    return std::min(d, max);
+    return std::min(std::chrono::milliseconds(static_cast<long long>(d)), max);
   }
 };
 
