@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "cli/confirm.h"
+#include "cli/duration.h"
 #include "cli/estate.h"
 #include "cli/progress_output.h"
 #include "cli/verbs.h"
@@ -35,6 +36,7 @@ struct ApplyOptions {
   std::string output = "text";
   std::string out_dir = "out";
   bool yes = false;
+  std::string wait_timeout = "20m";
   TalosAccessOptions access;
 };
 
@@ -84,6 +86,16 @@ engine::ApplyServices services(Estate& estate, engine::Progress& progress) {
 }
 
 int run_apply(const ApplyOptions& opts, Context& ctx) {
+  const std::optional<std::chrono::seconds> wait = parse_duration(opts.wait_timeout);
+  if (!wait) {
+    ctx.report(util::Error::invalid_input(
+                   fmt::format("--wait-timeout '{}' is not a duration", opts.wait_timeout))
+                   .with_hint("write it like 90s, 20m or 1h"));
+    return kExitError;
+  }
+  engine::ApplyOptions engine_options;
+  engine_options.wait.timeout = *wait;
+  engine_options.health_timeout = *wait;
   std::optional<Estate> estate = open_estate(opts.file, opts.access, ctx);
   if (!estate) {
     return kExitError;
@@ -108,7 +120,7 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
     engine::Progress progress(choose_progress(json, ctx, tty), util::system_clock());
     engine::ApplyServices deps = services(*estate, progress);
     util::Result<void> applied =
-        engine::apply_plan(cluster, estate->desired, *observed, plan, deps, {});
+        engine::apply_plan(cluster, estate->desired, *observed, plan, deps, engine_options);
     tty.reset();
     if (!applied.ok()) {
       ctx.report(applied.error());
@@ -141,6 +153,10 @@ void register_apply(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("--out", opts->out_dir, "where talosconfig and kubeconfig are written")
+      ->capture_default_str();
+  cmd->add_option("--wait-timeout", opts->wait_timeout,
+                  "how long apply waits for one node or health gate before it gives up (e.g. 90s, "
+                  "20m, 1h)")
       ->capture_default_str();
   add_talosconfig_flag(*cmd, opts->access);
   cmd->callback([opts, &ctx] { ctx.exit_code = run_apply(*opts, ctx); });

@@ -1,7 +1,6 @@
 // `talforge node health`: Talos's server-side health checks (talos.md §7.1) run by the first
 // control plane that answers, with the control-plane and worker lists of the cluster file;
 // progress lines are printed as they arrive. Exit code 1 when a check fails or time runs out.
-#include <charconv>
 #include <chrono>
 #include <memory>
 #include <ostream>
@@ -9,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/duration.h"
 #include "cli/node_common.h"
 #include "cli/verbs.h"
 
@@ -19,29 +19,6 @@ struct HealthOptions {
   NodeOptions node;
   std::string wait_timeout = "20m";
 };
-
-// "90s", "20m", "1h" → seconds; nullopt when malformed.
-std::optional<std::chrono::seconds> parse_duration(const std::string& text) {
-  if (text.size() < 2) {
-    return std::nullopt;
-  }
-  long value = 0;
-  const char* end = text.data() + text.size() - 1;
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || value <= 0) {
-    return std::nullopt;
-  }
-  switch (text.back()) {
-    case 's':
-      return std::chrono::seconds(value);
-    case 'm':
-      return std::chrono::minutes(value);
-    case 'h':
-      return std::chrono::hours(value);
-    default:
-      return std::nullopt;
-  }
-}
 
 void print_line(Context& ctx, const std::string& format, const std::string& endpoint,
                 const std::string& line) {

@@ -142,6 +142,20 @@ class Applier {
     return desired_.nodes.front();
   }
 
+  // Name → address of every control plane: cluster.yaml's and those only Proxmox still has.
+  std::map<std::string, std::string> control_planes_by_name() const {
+    std::map<std::string, std::string> out;
+    for (const plan::ObservedVm& vm : observed_.vms) {
+      if (vm.role == spec::NodeRole::ControlPlane) {
+        out[vm.node] = vm.vm.address;
+      }
+    }
+    for (const spec::Node* cp : cluster_.control_planes()) {
+      out[cp->name] = cp->address;
+    }
+    return out;
+  }
+
   std::vector<std::string> control_plane_addresses(const std::string& except = {}) const {
     std::vector<std::string> out;
     for (const spec::Node* cp : cluster_.control_planes()) {
@@ -159,7 +173,8 @@ class Applier {
     for (const Change& c : replaces) {
       const plan::ObservedVm* vm = observed_.vm_of(c.target);
       TALFORGE_ASSERT(vm != nullptr);
-      RETURN_IF_ERROR(remove_node(*vm, control_plane_addresses(c.target), removal, options_.wait));
+      RETURN_IF_ERROR(remove_node(*vm, control_plane_addresses(c.target), control_planes_by_name(),
+                                  removal, options_.wait));
       const spec::Node& n = node(c.target);
       int vmid = n.vmid.value_or(0);
       if (vmid == 0) {
@@ -188,9 +203,10 @@ class Applier {
       }
     }
     const std::vector<std::string> staying = control_plane_addresses();
+    const std::map<std::string, std::string> every_control_plane = control_planes_by_name();
     RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
     for (const plan::ObservedVm* vm : order) {
-      RETURN_IF_ERROR(remove_node(*vm, staying, removal, options_.wait));
+      RETURN_IF_ERROR(remove_node(*vm, staying, every_control_plane, removal, options_.wait));
     }
     return {};
   }

@@ -37,14 +37,17 @@ bool answers(const std::string& address, const TalosDialer& dial) {
 
 // After the removal, the members that remain must still have an answering majority.
 util::Result<void> check_quorum(const std::string& name, const EtcdView& view,
-                                const std::vector<std::string>& staying, const TalosDialer& dial) {
+                                const std::map<std::string, std::string>& addresses,
+                                const TalosDialer& dial) {
   int remaining = 0;
-  for (const talos::EtcdMember& m : view.members) {
-    remaining += m.hostname == name ? 0 : 1;
-  }
   int healthy = 0;
-  for (const std::string& address : staying) {
-    healthy += answers(address, dial) ? 1 : 0;
+  for (const talos::EtcdMember& m : view.members) {
+    if (m.hostname == name) {
+      continue;
+    }
+    ++remaining;
+    const auto address = addresses.find(m.hostname);
+    healthy += address != addresses.end() && answers(address->second, dial) ? 1 : 0;
   }
   if (remaining == 0 || healthy <= remaining / 2) {
     return util::Error::conflict(
@@ -120,13 +123,14 @@ util::Result<void> remove_etcd_member(const std::string& name,
 
 util::Result<void> remove_node(const plan::ObservedVm& vm,
                                const std::vector<std::string>& staying_control_planes,
+                               const std::map<std::string, std::string>& control_plane_addresses,
                                RemovalServices& s, const WaitPolicy& wait) {
   auto step = s.progress.start(vm.node, "node.remove");
   util::Result<void> r = [&]() -> util::Result<void> {
     const bool control_plane = vm.role == spec::NodeRole::ControlPlane;
     if (control_plane) {
       ASSIGN_OR_RETURN(EtcdView view, etcd_view(staying_control_planes, s.dial));
-      RETURN_IF_ERROR(check_quorum(vm.node, view, staying_control_planes, s.dial));
+      RETURN_IF_ERROR(check_quorum(vm.node, view, control_plane_addresses, s.dial));
     }
     drain_and_delete(vm, staying_control_planes, s, step);
     reset_talos(vm, s, step);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,9 +30,12 @@ struct RemovalServices {
 };
 
 // `vm`: the observed VM of the node to remove; `staying_control_planes`: addresses of the control
-// planes cluster.yaml keeps (they answer for etcd and Kubernetes).
+// planes cluster.yaml keeps (they answer for etcd and Kubernetes); `control_plane_addresses`:
+// node name → address of every control plane there is, including others still to be removed
+// (an etcd member that answers counts for quorum whether or not it stays).
 util::Result<void> remove_node(const plan::ObservedVm& vm,
                                const std::vector<std::string>& staying_control_planes,
+                               const std::map<std::string, std::string>& control_plane_addresses,
                                RemovalServices& services, const WaitPolicy& wait);
 
 }  // namespace engine

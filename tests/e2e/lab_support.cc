@@ -1,6 +1,8 @@
 #include "e2e/lab_support.h"
 
 #include <filesystem>
+#include <fstream>
+#include <regex>
 #include <stdlib.h>
 
 #include <gtest/gtest.h>
@@ -27,6 +29,15 @@ Lab::Lab(int subnet, const std::string& faults)
   ::setenv(env.substr(7, eq - 7).c_str(), secret_.c_str(), 1);  // after "export "
   const auto secrets = talforge({"gen", "secrets"});
   EXPECT_EQ(secrets.exit_code, 0) << secrets.err;
+}
+
+void Lab::edit_nodes(const std::vector<std::string>& remove, const std::string& add) const {
+  const std::string path = dir_ + "/cluster.yaml";
+  std::string text = testing_process::slurp(path);
+  for (const std::string& name : remove) {
+    text = std::regex_replace(text, std::regex("  - \\{name: " + name + ",[^\\n]*\\n"), "");
+  }
+  std::ofstream(path) << text << add;
 }
 
 std::string Lab::address(int host) const {

@@ -32,6 +32,9 @@ class Lab {
   // "127.10.<subnet>.<host>"
   std::string address(int host) const;
 
+  // Edits cluster.yaml: drops the node entries named in `remove`, appends `add` (node lines).
+  void edit_nodes(const std::vector<std::string>& remove, const std::string& add = "") const;
+
   // talforge <args…> run in the lab directory.
   testing_process::Run talforge(std::vector<std::string> args) const;
   // Starts talforge <args…> in the lab directory without waiting (output discarded); the pid.

@@ -19,15 +19,6 @@ std::string node_line(const Lab& lab, const std::string& name, const std::string
          ", pveNode: pve" + std::to_string(pve) + ", vmid: " + std::to_string(vmid) + "}\n";
 }
 
-void edit_nodes(const Lab& lab, const std::vector<std::string>& remove, const std::string& add) {
-  const std::string path = lab.dir() + "/cluster.yaml";
-  std::string text = testing_process::slurp(path);
-  for (const std::string& name : remove) {
-    text = std::regex_replace(text, std::regex("  - \\{name: " + name + ",[^\\n]*\\n"), "");
-  }
-  std::ofstream(path) << text << add;
-}
-
 std::vector<std::string> status_column(Lab& lab, const char* key, const char* value) {
   const auto status = lab.talforge({"status", "-o", "json"});
   std::vector<std::string> out;
@@ -44,7 +35,7 @@ TEST(ScaleE2e, UpToSevenThenDownToFourWithoutLosingQuorum) {
   Lab lab(107);
   ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
 
-  edit_nodes(lab, {},
+  lab.edit_nodes({},
              node_line(lab, "cp-4", "controlplane", 14, 2, 1104) +
                  node_line(lab, "worker-3", "worker", 23, 2, 1203));
   const auto up = lab.talforge({"apply", "--yes"});
@@ -52,7 +43,7 @@ TEST(ScaleE2e, UpToSevenThenDownToFourWithoutLosingQuorum) {
   EXPECT_EQ(lab.pve().cluster()->vms.size(), 7u);
   EXPECT_EQ(status_column(lab, "kubernetes", "Ready").size(), 7u);
 
-  edit_nodes(lab, {"cp-3", "worker-2", "worker-3"}, "");
+  lab.edit_nodes({"cp-3", "worker-2", "worker-3"}, "");
   const auto plan = lab.talforge({"plan"});
   EXPECT_EQ(plan.exit_code, 2);
   EXPECT_THAT(plan.out, ::testing::HasSubstr("remove its etcd member"));
