@@ -102,6 +102,7 @@ class Applier {
     RETURN_IF_ERROR(update_vms(of(plan, Subject::Vm, ChangeKind::Update)));
     ASSIGN_OR_RETURN(vmids_, allocate_vmids(of(plan, Subject::Vm, ChangeKind::Create)));
     RETURN_IF_ERROR(bring_up(plan));
+    RETURN_IF_ERROR(remove_stale_members(of(plan, Subject::EtcdMember, ChangeKind::Delete)));
     RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
     RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {
@@ -191,6 +192,15 @@ class Applier {
 
   // Workers first, then control planes, one node at a time: each control plane's removal is
   // checked against the etcd quorum that is left after the previous one.
+  util::Result<void> remove_stale_members(const std::vector<Change>& deletes) {
+    RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
+    for (const Change& c : deletes) {
+      RETURN_IF_ERROR(remove_stale_etcd_member(c.target, control_plane_addresses(),
+                                               control_planes_by_name(), removal));
+    }
+    return {};
+  }
+
   util::Result<void> remove_nodes(const std::vector<Change>& deletes) {
     std::vector<const plan::ObservedVm*> order;
     for (spec::NodeRole role : {spec::NodeRole::Worker, spec::NodeRole::ControlPlane}) {

@@ -82,6 +82,22 @@ void drain_and_delete(const plan::ObservedVm& vm, const std::vector<std::string>
   step.note("Kubernetes API not reachable: node not drained");
 }
 
+void delete_kubernetes_node(const std::string& name, const std::vector<std::string>& staying,
+                            RemovalServices& s, Progress::Step& step) {
+  for (const std::string& address : staying) {
+    util::Result<std::unique_ptr<kube::Api>> kube = s.kube(address);
+    if (!kube.ok()) {
+      continue;
+    }
+    util::Result<void> deleted = (*kube)->delete_node(name);
+    if (deleted.ok() || deleted.error().code == util::ErrorCode::NotFound) {
+      step.note(deleted.ok() ? "Kubernetes node deleted" : "not a Kubernetes node");
+      return;
+    }
+  }
+  step.note("Kubernetes API not reachable: node not deleted");
+}
+
 void reset_talos(const plan::ObservedVm& vm, RemovalServices& s, Progress::Step& step) {
   util::Result<std::unique_ptr<talos::Api>> api = s.dial(vm.vm.address, talos::ConnectMode::Secure);
   if (!api.ok()) {
@@ -145,6 +161,40 @@ util::Result<void> remove_node(const plan::ObservedVm& vm,
     return std::move(r).error().with_context(fmt::format("remove node {}", vm.node));
   }
   step.finish(fmt::format("VM {} destroyed on {}", vm.vm.vmid, vm.vm.pve_node));
+  return {};
+}
+
+}  // namespace engine
+
+namespace engine {
+
+util::Result<void> remove_stale_etcd_member(
+    const std::string& name, const std::vector<std::string>& staying_control_planes,
+    const std::map<std::string, std::string>& control_plane_addresses, RemovalServices& s) {
+  auto step = s.progress.start(name, "etcd.remove-member");
+  util::Result<std::string> r = [&]() -> util::Result<std::string> {
+    ASSIGN_OR_RETURN(EtcdView view, etcd_view(staying_control_planes, s.dial));
+    const auto member =
+        std::find_if(view.members.begin(), view.members.end(),
+                     [&](const talos::EtcdMember& m) { return m.hostname == name; });
+    if (member == view.members.end()) {
+      return std::string("no longer a member");
+    }
+    RETURN_IF_ERROR(check_quorum(name, view, control_plane_addresses, s.dial));
+    util::Result<void> removed = view.via->etcd_remove_member(member->id);
+    if (!removed.ok() && removed.error().code != util::ErrorCode::NotFound) {
+      return std::move(removed).error();
+    }
+    step.note("etcd member removed");
+    // Its Kubernetes node would stay NotReady for ever and fail the health gate.
+    delete_kubernetes_node(name, staying_control_planes, s, step);
+    return std::string("removed from etcd and Kubernetes");
+  }();
+  if (!r.ok()) {
+    step.fail(r.error().describe());
+    return std::move(r).error().with_context(fmt::format("remove the etcd member of {}", name));
+  }
+  step.finish(*r);
   return {};
 }
 

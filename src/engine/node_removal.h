@@ -38,4 +38,10 @@ util::Result<void> remove_node(const plan::ObservedVm& vm,
                                const std::map<std::string, std::string>& control_plane_addresses,
                                RemovalServices& services, const WaitPolicy& wait);
 
+// An etcd member whose node has no VM any more: removed through a staying control plane, after
+// the same quorum check (the members left need an answering majority).
+util::Result<void> remove_stale_etcd_member(
+    const std::string& name, const std::vector<std::string>& staying_control_planes,
+    const std::map<std::string, std::string>& control_plane_addresses, RemovalServices& services);
+
 }  // namespace engine

@@ -223,6 +223,26 @@ class Differ {
       deletes_.push_back(
           {ChangeKind::Delete, Subject::Vm, vm.node, steps, "no longer in cluster.yaml"});
     }
+    stale_etcd_members(wanted);
+  }
+
+  // A member whose node is neither in cluster.yaml nor a VM any more (deleted behind talforge's
+  // back) never answers again, yet counts against quorum: it goes first.
+  void stale_etcd_members(const std::set<std::string>& wanted) {
+    if (!observed_.etcd_members) {
+      return;
+    }
+    for (const std::string& member : *observed_.etcd_members) {
+      if (wanted.count(member) != 0 || observed_.vm_of(member) != nullptr) {
+        continue;
+      }
+      deletes_.insert(deletes_.begin(),
+                      {ChangeKind::Delete,
+                       Subject::EtcdMember,
+                       member,
+                       {"remove it through a control plane that stays"},
+                       "an etcd member whose node has no VM and is not in cluster.yaml"});
+    }
   }
 
   const Desired& desired_;

@@ -96,7 +96,7 @@ struct Observed {
 
 enum class ChangeKind { Create, Update, Replace, Delete, Run };
 
-enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap };
+enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember };
 
 struct Change {
   ChangeKind kind = ChangeKind::Create;

@@ -79,6 +79,8 @@ const char* subject_name(Subject subject) {
       return "machine-config";
     case Subject::Bootstrap:
       return "bootstrap";
+    case Subject::EtcdMember:
+      return "etcd-member";
   }
   return "unknown";
 }

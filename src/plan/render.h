@@ -30,6 +30,6 @@ nlohmann::json render_json(const Plan& plan);
 std::string render_yaml(const Plan& plan);
 
 const char* action_name(ChangeKind kind);   // create | update | replace | delete | run
-const char* subject_name(Subject subject);  // boot-image | vm | power | machine-config | bootstrap
+const char* subject_name(Subject subject);  // boot-image | vm | power | machine-config | bootstrap | etcd-member
 
 }  // namespace plan

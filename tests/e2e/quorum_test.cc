@@ -1,6 +1,7 @@
 // Removing control planes never costs etcd its quorum (issue #6, scale): a cluster shrinks from
-// three control planes to one, one member at a time; and a removal that would leave the remaining
-// members without an answering majority is refused before anything is touched.
+// three control planes to one, one member at a time; members whose VM is gone are removed first;
+// a removal that would leave the remaining members without an answering majority is refused
+// before anything is touched.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -46,29 +47,59 @@ TEST(QuorumE2e, ThreeControlPlanesShrinkToOne) {
   EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
 }
 
-// cp-3's VM is destroyed behind talforge's back, so etcd still lists it: removing cp-2 as well
-// would leave {cp-1, cp-3} with one member answering. Subnet 111.
-TEST(QuorumE2e, RefusesARemovalThatWouldLeaveNoAnsweringMajority) {
+void destroy_behind_talforges_back(Lab& lab, int vmid) {
+  const util::Result<proxmox::ClusterState> state = lab.pve().cluster();
+  ASSERT_TRUE(state.ok());
+  const proxmox::VmState* vm = vm_of(*state, vmid);
+  ASSERT_NE(vm, nullptr) << vmid;
+  const std::string pve_node = vm->node;
+  ASSERT_TRUE(lab.pve().stop_vm(pve_node, vmid).ok());
+  ASSERT_TRUE(lab.pve().destroy_vm(pve_node, vmid).ok());
+}
+
+// cp-3's VM is destroyed behind talforge's back, so etcd still lists it; it goes before cp-2 does
+// (with it, {cp-1, cp-3} would have no answering majority). Subnet 111.
+TEST(QuorumE2e, AMemberWhoseVmIsGoneIsRemovedBeforeAnotherControlPlaneLeaves) {
   Lab lab(111);
   ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
-  util::Result<proxmox::ClusterState> state = lab.pve().cluster();
-  ASSERT_TRUE(state.ok());
-  const proxmox::VmState* cp3 = vm_of(*state, 1103);
-  ASSERT_NE(cp3, nullptr);
-  const std::string cp3_pve_node = cp3->node;
-  ASSERT_TRUE(lab.pve().stop_vm(cp3_pve_node, 1103).ok());
-  ASSERT_TRUE(lab.pve().destroy_vm(cp3_pve_node, 1103).ok());
+  destroy_behind_talforges_back(lab, 1103);
 
   lab.edit_nodes({"cp-2", "cp-3"});
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2);
+  EXPECT_THAT(plan.out, ::testing::HasSubstr("- etcd-member     cp-3"));
+  const auto apply = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+
+  EXPECT_THAT(etcd_members(lab), ::testing::ElementsAre("cp-1"));
+  const util::Result<proxmox::ClusterState> state = lab.pve().cluster();
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(vm_of(*state, 1102), nullptr);
+  EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
+}
+
+// Five control planes of which three VMs were destroyed: etcd has lost its quorum, and removing
+// any of the dead members would need one. talforge refuses and touches nothing. Subnet 112.
+TEST(QuorumE2e, RefusesARemovalThatWouldLeaveNoAnsweringMajority) {
+  Lab lab(112);
+  lab.edit_nodes({}, "  - {name: cp-4, role: controlplane, address: " + lab.address(14) +
+                         ", pveNode: pve2, vmid: 1104}\n  - {name: cp-5, role: controlplane, "
+                         "address: " + lab.address(15) + ", pveNode: pve1, vmid: 1105}\n");
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  for (int vmid : {1103, 1104, 1105}) {
+    destroy_behind_talforges_back(lab, vmid);
+  }
+
+  lab.edit_nodes({"cp-3", "cp-4", "cp-5"});
+  const int mutating_before = lab.proxmox_mutating_requests();
   const auto refused = lab.talforge({"apply", "--yes"});
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
-  EXPECT_THAT(refused.err, ::testing::HasSubstr("quorum would be lost"));
-  EXPECT_THAT(refused.err, ::testing::HasSubstr("cp-2"));
-
-  state = lab.pve().cluster();
-  ASSERT_TRUE(state.ok());
-  EXPECT_NE(vm_of(*state, 1102), nullptr) << "cp-2's VM must be left alone";
-  EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
+  EXPECT_THAT(refused.err, ::testing::HasSubstr("of which 2 answer: quorum would be lost"));
+  EXPECT_EQ(lab.proxmox_mutating_requests(), mutating_before);
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2);
+  EXPECT_THAT(plan.out, ::testing::HasSubstr("- etcd-member     cp-5")) << "nothing was removed";
 }
 
 }  // namespace

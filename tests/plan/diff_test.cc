@@ -187,6 +187,23 @@ TEST(PlanDiff, NodesRemovedFromTheFileAreDeletedLastWithTheirSteps) {
   EXPECT_EQ(p.changes.back().details.back(), "destroy VM 150 on pve1");
 }
 
+TEST(PlanDiff, AnEtcdMemberWithoutVmOrEntryIsRemovedBeforeAnyNode) {
+  Desired d = two_nodes();
+  Observed o = converged(d);
+  ObservedVm leaving = o.vms[0];
+  leaving.node = "cp-8";
+  leaving.vm.vmid = 150;
+  o.vms.push_back(leaving);
+  // cp-8 still has its VM (a node removal takes care of its member); cp-9's VM is gone.
+  o.etcd_members = std::vector<std::string>{"cp-1", "cp-8", "cp-9"};
+  const Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("delete etcd-member cp-9", "delete vm cp-8"));
+  EXPECT_THAT(p.changes.front().reason, HasSubstr("no VM"));
+
+  o.etcd_members.reset();  // membership unknown: no member is guessed stale
+  EXPECT_THAT(lines(diff(d, o)), ::testing::Not(::testing::Contains(HasSubstr("etcd-member"))));
+}
+
 TEST(PlanDiff, NodesOfAnotherPkiBlockThePlan) {
   const Desired d = two_nodes();
   Observed o = converged(d);
