@@ -86,11 +86,10 @@ engine::ApplyServices services(Estate& estate, engine::Progress& progress) {
 }
 
 int run_apply(const ApplyOptions& opts, Context& ctx) {
-  const std::optional<std::chrono::seconds> wait = parse_duration(opts.wait_timeout);
-  if (!wait) {
-    ctx.report(util::Error::invalid_input(
-                   fmt::format("--wait-timeout '{}' is not a duration", opts.wait_timeout))
-                   .with_hint("write it like 90s, 20m or 1h"));
+  const util::Result<std::chrono::seconds> wait =
+      duration_option("--wait-timeout", opts.wait_timeout);
+  if (!wait.ok()) {
+    ctx.report(wait.error());
     return kExitError;
   }
   engine::ApplyOptions engine_options;

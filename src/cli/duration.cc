@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
 namespace cli {
 
 std::optional<std::chrono::seconds> parse_duration(const std::string& text) {
@@ -24,6 +26,16 @@ std::optional<std::chrono::seconds> parse_duration(const std::string& text) {
     default:
       return std::nullopt;
   }
+}
+
+util::Result<std::chrono::seconds> duration_option(const std::string& flag,
+                                                   const std::string& text) {
+  const std::optional<std::chrono::seconds> value = parse_duration(text);
+  if (!value) {
+    return util::Error::invalid_input(fmt::format("{} '{}' is not a duration", flag, text))
+        .with_hint("write it like 90s, 20m or 1h");
+  }
+  return *value;
 }
 
 }  // namespace cli

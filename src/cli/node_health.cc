@@ -34,11 +34,10 @@ void print_line(Context& ctx, const std::string& format, const std::string& endp
 }
 
 int run_node_health(const HealthOptions& opts, Context& ctx) {
-  const std::optional<std::chrono::seconds> wait = parse_duration(opts.wait_timeout);
-  if (!wait) {
-    ctx.report(util::Error::invalid_input(
-                   fmt::format("--wait-timeout '{}' is not a duration", opts.wait_timeout))
-                   .with_hint("write it like 90s, 20m or 1h"));
+  const util::Result<std::chrono::seconds> wait =
+      duration_option("--wait-timeout", opts.wait_timeout);
+  if (!wait.ok()) {
+    ctx.report(wait.error());
     return kExitError;
   }
   std::optional<NodeSession> session = open_node_session(opts.node, ctx);

@@ -59,29 +59,6 @@ util::Result<void> check_quorum(const std::string& name, const EtcdView& view,
   return {};
 }
 
-void drain_and_delete(const plan::ObservedVm& vm, const std::vector<std::string>& staying,
-                      RemovalServices& s, Progress::Step& step) {
-  for (const std::string& address : staying) {
-    util::Result<std::unique_ptr<kube::Api>> kube = s.kube(address);
-    if (!kube.ok()) {
-      continue;
-    }
-    util::Result<kube::DrainSummary> drained = (*kube)->drain(vm.node, {});
-    if (!drained.ok() && drained.error().code != util::ErrorCode::NotFound) {
-      step.note(fmt::format("drain: {}", drained.error().describe()));
-      continue;
-    }
-    step.note(drained.ok() ? fmt::format("drained ({} pods evicted)", drained->evicted.size())
-                           : "not a Kubernetes node");
-    util::Result<void> deleted = (*kube)->delete_node(vm.node);
-    if (deleted.ok() || deleted.error().code == util::ErrorCode::NotFound) {
-      step.note("Kubernetes node deleted");
-      return;
-    }
-  }
-  step.note("Kubernetes API not reachable: node not drained");
-}
-
 void delete_kubernetes_node(const std::string& name, const std::vector<std::string>& staying,
                             RemovalServices& s, Progress::Step& step) {
   for (const std::string& address : staying) {
@@ -96,6 +73,25 @@ void delete_kubernetes_node(const std::string& name, const std::vector<std::stri
     }
   }
   step.note("Kubernetes API not reachable: node not deleted");
+}
+
+// Evicts its pods through the first control plane whose Kubernetes API drains it.
+void drain(const std::string& name, const std::vector<std::string>& staying, RemovalServices& s,
+           Progress::Step& step) {
+  for (const std::string& address : staying) {
+    util::Result<std::unique_ptr<kube::Api>> kube = s.kube(address);
+    if (!kube.ok()) {
+      continue;
+    }
+    util::Result<kube::DrainSummary> drained = (*kube)->drain(name, {});
+    if (drained.ok() || drained.error().code == util::ErrorCode::NotFound) {
+      step.note(drained.ok() ? fmt::format("drained ({} pods evicted)", drained->evicted.size())
+                             : "not a Kubernetes node");
+      return;
+    }
+    step.note(fmt::format("drain: {}", drained.error().describe()));
+  }
+  step.note("Kubernetes API not reachable: node not drained");
 }
 
 void reset_talos(const plan::ObservedVm& vm, RemovalServices& s, Progress::Step& step) {
@@ -148,7 +144,8 @@ util::Result<void> remove_node(const plan::ObservedVm& vm,
       ASSIGN_OR_RETURN(EtcdView view, etcd_view(staying_control_planes, s.dial));
       RETURN_IF_ERROR(check_quorum(vm.node, view, control_plane_addresses, s.dial));
     }
-    drain_and_delete(vm, staying_control_planes, s, step);
+    drain(vm.node, staying_control_planes, s, step);
+    delete_kubernetes_node(vm.node, staying_control_planes, s, step);
     reset_talos(vm, s, step);
     if (control_plane) {
       RETURN_IF_ERROR(remove_etcd_member(vm.node, staying_control_planes, s, wait, step));
