@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <atomic>
 #include <semaphore>
 #include <set>
 #include <thread>
@@ -89,7 +90,10 @@ class Applier {
         desired_(desired),
         observed_(observed),
         s_(services),
-        options_(options) {}
+        options_(options) {
+    node_wait_ = options.wait;
+    node_wait_.abandon = &abandon_;
+  }
 
   util::Result<void> run(const plan::Plan& plan) {
     if (std::any_of(plan.changes.begin(), plan.changes.end(), [](const Change& c) {
@@ -305,18 +309,31 @@ class Applier {
       }
     }
     const std::vector<Change> bootstraps = of(plan, Subject::Bootstrap);
+    // The first failure is the one reported; it makes the other pipelines stop waiting.
+    FirstError failure;
+    const auto failed = [&](util::Result<void> r) {
+      if (!r.ok()) {
+        failure.record(r.error());
+        abandon_ = true;
+      }
+      return r;
+    };
     util::Result<void> cp_result, worker_result;
     std::thread worker_thread([&] {
       worker_result = for_each_parallel<std::string>(
-          workers, workers.size(), [&](const std::string& name) { return pipeline(plan, name); });
+          workers, workers.size(),
+          [&](const std::string& name) { return failed(pipeline(plan, name)); });
     });
     // Bootstrap as soon as its control plane is configured: the others join etcd whenever they
     // are ready, so waiting for the slowest of them would only delay the whole cluster.
     const std::string bootstrap_target = bootstraps.empty() ? "" : bootstraps.front().target;
     cp_result = for_each_parallel<std::string>(
         control_planes, control_planes.size(), [&](const std::string& name) -> util::Result<void> {
-          RETURN_IF_ERROR(pipeline(plan, name));
-          return name == bootstrap_target ? bootstrap(name) : util::Result<void>();
+          util::Result<void> r = pipeline(plan, name);
+          if (r.ok() && name == bootstrap_target) {
+            r = bootstrap(name);
+          }
+          return failed(std::move(r));
         });
     if (cp_result.ok() && !bootstrap_target.empty() &&
         std::find(control_planes.begin(), control_planes.end(), bootstrap_target) ==
@@ -324,6 +341,7 @@ class Applier {
       cp_result = bootstrap(bootstrap_target);  // its node needed no change of its own
     }
     worker_thread.join();
+    RETURN_IF_ERROR(failure.result());
     RETURN_IF_ERROR(cp_result);
     return worker_result;
   }
@@ -442,7 +460,7 @@ class Applier {
     NodeTarget target{n.name, n.address, expected_uuid(n.name), desired(n.name).config_yaml};
     auto step = s_.progress.start(n.name, "talos.config");
     util::Result<void> r =
-        ensure_node_config(target, s_.dial, s_.progress.clock(), options_.wait, step);
+        ensure_node_config(target, s_.dial, s_.progress.clock(), node_wait_, step);
     if (!r.ok()) {
       step.fail(r.error().describe());
       return std::move(r).error().with_context(fmt::format("configure {} ({})", n.name, n.address));
@@ -527,6 +545,9 @@ class Applier {
   const plan::Observed& observed_;
   ApplyServices& s_;
   const ApplyOptions& options_;
+  // options_.wait, ended early once another pipeline of bring_up has failed.
+  WaitPolicy node_wait_;
+  std::atomic<bool> abandon_{false};
   std::mutex mutex_;
   std::map<std::string, std::string> uuids_;
   std::map<std::string, int> vmids_;

@@ -22,6 +22,10 @@ util::Result<void> wait_until(const std::string& what, util::Clock& clock, const
     if (!worth_waiting(result.error())) {
       return result;
     }
+    if (policy.abandon != nullptr && policy.abandon->load()) {
+      return util::Error::conflict(
+          fmt::format("stopped waiting for {}: another step of this run failed", what));
+    }
     if (report && clock.now() >= next_report) {
       report(result.error());
       next_report = clock.now() + policy.report_every;

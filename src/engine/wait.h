@@ -2,6 +2,7 @@
 // offers nothing to watch (a VM booting into maintenance mode, a node rebooting into mTLS).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -19,10 +20,13 @@ struct WaitPolicy {
   // How often a long wait reports its last error (the user sees why it waits, not only at the
   // timeout).
   std::chrono::milliseconds report_every{std::chrono::seconds(10)};
+  // Set by another thread when the work this wait belongs to has failed elsewhere: the wait ends
+  // (Conflict) instead of running to its timeout for a result nobody can use.
+  const std::atomic<bool>* abandon = nullptr;
 };
 
 // Calls `attempt` until it succeeds; a NotRetryable error (InvalidInput, PermissionDenied,
-// Conflict, Internal…) ends the wait at once. On timeout: Timeout "<what> did not happen within
+// Conflict, Internal…) ends the wait at once, and so does policy.abandon. On timeout: Timeout "<what> did not happen within
 // <t>: <last error>". `report` gets the last error once every policy.report_every of waiting.
 util::Result<void> wait_until(const std::string& what, util::Clock& clock, const WaitPolicy& policy,
                               const std::function<util::Result<void>()>& attempt,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,24 @@ TEST(WaitUntil, StopsAtOnceOnAnErrorNotWorthWaitingFor) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, util::ErrorCode::Conflict);
   EXPECT_EQ(attempts, 1);
+}
+
+TEST(WaitUntil, EndsOnceTheWorkItBelongsToIsAbandoned) {
+  util::ManualClock clock;
+  std::atomic<bool> abandon{false};
+  WaitPolicy policy;
+  policy.abandon = &abandon;
+  int attempts = 0;
+  util::Result<void> r = wait_until("cp-2 answering", clock, policy, [&]() -> util::Result<void> {
+    if (++attempts == 3) {
+      abandon = true;  // another pipeline failed meanwhile
+    }
+    return util::Error::unavailable("not yet");
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, util::ErrorCode::Conflict);
+  EXPECT_NE(r.error().message.find("cp-2 answering"), std::string::npos) << r.error().message;
+  EXPECT_EQ(attempts, 3);
 }
 
 TEST(WaitUntil, TimesOutNamingWhatAndTheLastErrorAndReportsWhileWaiting) {
