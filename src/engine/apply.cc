@@ -2,10 +2,10 @@
 #include "engine/apply.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <atomic>
 #include <semaphore>
 #include <set>
 #include <thread>
@@ -194,8 +194,7 @@ class Applier {
     return {};
   }
 
-  // Workers first, then control planes, one node at a time: each control plane's removal is
-  // checked against the etcd quorum that is left after the previous one.
+  // Members whose VM is gone, one at a time, each checked against the quorum left.
   util::Result<void> remove_stale_members(const std::vector<Change>& deletes) {
     RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
     for (const Change& c : deletes) {
@@ -205,6 +204,8 @@ class Applier {
     return {};
   }
 
+  // Workers first, then control planes, one node at a time: each control plane's removal is
+  // checked against the etcd quorum that is left after the previous one.
   util::Result<void> remove_nodes(const std::vector<Change>& deletes) {
     std::vector<const plan::ObservedVm*> order;
     for (spec::NodeRole role : {spec::NodeRole::Worker, spec::NodeRole::ControlPlane}) {

@@ -161,10 +161,6 @@ util::Result<void> remove_node(const plan::ObservedVm& vm,
   return {};
 }
 
-}  // namespace engine
-
-namespace engine {
-
 util::Result<void> remove_stale_etcd_member(
     const std::string& name, const std::vector<std::string>& staying_control_planes,
     const std::map<std::string, std::string>& control_plane_addresses, RemovalServices& s) {
