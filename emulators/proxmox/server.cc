@@ -193,7 +193,9 @@ class Server final : public ProxmoxServer {
       admin_json(req, res, [this](const json& doc) { return emu_->tokens.add_from_json(doc); });
     });
     https_.Get("/_emulator/counters", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(emu_->counters.describe().dump(), "application/json");
+      json counters = emu_->counters.describe();
+      counters["longest_task_seconds"] = emu_->tasks.longest_by_type();
+      res.set_content(counters.dump(), "application/json");
     });
   }
 

@@ -1,5 +1,6 @@
 #include "emulators/proxmox/tasks.h"
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -21,9 +22,10 @@ class TaskRegistry::Context final : public TaskContext {
     log("WARN: " + line);
   }
   bool sleep(double seconds) override {
-    const auto duration = std::chrono::duration<double>(seconds * registry_.time_scale_ *
-                                                        registry_.slow_factor_.load());
+    const double slowed = seconds * registry_.slow_factor_.load();
+    const auto duration = std::chrono::duration<double>(slowed * registry_.time_scale_);
     std::unique_lock lock(registry_.mutex_);
+    registry_.tasks_[upid_].emulated_seconds += slowed;
     return !registry_.wake_.wait_for(lock, duration,
                                      [this] { return registry_.stopping_.load(); });
   }
@@ -111,6 +113,15 @@ std::vector<TaskInfo> TaskRegistry::list(const std::string& node) const {
     if (task.node == node) {
       out.push_back(task);
     }
+  }
+  return out;
+}
+
+std::map<std::string, double> TaskRegistry::longest_by_type() const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, double> out;
+  for (const auto& [upid, task] : tasks_) {
+    out[task.type] = std::max(out[task.type], task.emulated_seconds);
   }
   return out;
 }

@@ -20,6 +20,7 @@ struct TaskInfo {
   bool running = true;
   std::string exitstatus;  // "OK", "WARNINGS: n" or the error text, once stopped
   std::vector<std::string> log;
+  double emulated_seconds = 0;  // slept so far, unscaled (× slow-task factor)
 };
 
 // Handed to a task's work: log lines and scaled waits. The work returns "" for success or the
@@ -45,6 +46,9 @@ class TaskRegistry {
                     const std::string& user, TaskWork work);
   std::optional<TaskInfo> find(const std::string& upid) const;
   std::vector<TaskInfo> list(const std::string& node) const;
+  // The longest emulated duration (unscaled seconds) of any task of each type, e.g. "qmcreate":
+  // what a caller that waits on such a task cannot go below (benchmarks' critical path).
+  std::map<std::string, double> longest_by_type() const;
   void set_slow_factor(double factor) { slow_factor_ = factor; }
   void shutdown();  // wakes every sleeping task and waits until all have ended
 

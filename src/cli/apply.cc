@@ -71,6 +71,7 @@ engine::ApplyServices services(Estate& estate, engine::Progress& progress) {
   return engine::ApplyServices{
       *estate.pve,
       estate.dial,
+      estate.talos_port_open,
       [&cluster]() {
         return factory::register_schematic(cluster.image.factory_url, cluster_schematic(cluster));
       },

@@ -8,6 +8,7 @@
 #include "engine/desired_state.h"
 #include "proxmox/connection_from_spec.h"
 #include "proxmox/curl_transport.h"
+#include "talos/api_port_probe.h"
 #include "util/clock.h"
 
 namespace cli {
@@ -15,6 +16,8 @@ namespace {
 
 // Probes should answer fast on a healthy network; an unreachable node must not hold up a plan.
 constexpr std::chrono::seconds kProbeTimeout{5};
+// A port check answers within a round trip; a powered-off machine answers never.
+constexpr std::chrono::milliseconds kPortCheckTimeout{200};
 
 std::unique_ptr<proxmox::Client> pve_client(const spec::Cluster& cluster, Context& ctx) {
   util::Result<proxmox::ConnectionSetup> setup =
@@ -99,6 +102,9 @@ std::optional<Estate> open_estate(const std::string& file, const TalosAccessOpti
   estate.pve_client = std::move(pve->client);
   estate.pve = std::move(pve->api);
   estate.dial = dialer(std::move(*target));
+  estate.talos_port_open = [](const std::string& address) {
+    return talos::api_port_accepts(address, kPortCheckTimeout);
+  };
   estate.desired = engine::desired_state(inputs->cluster, *configs, inputs->schematic_id);
   estate.configs = std::move(*configs);
   estate.inputs = std::move(*inputs);

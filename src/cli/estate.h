@@ -10,6 +10,7 @@
 #include "cli/cluster_inputs.h"
 #include "cli/context.h"
 #include "cli/talos_access.h"
+#include "engine/node_bringup.h"
 #include "engine/observe.h"
 #include "plan/model.h"
 #include "proxmox/api.h"
@@ -33,6 +34,7 @@ struct Estate {
   std::unique_ptr<proxmox::Client> pve_client;
   std::unique_ptr<proxmox::Api> pve;
   engine::TalosDialer dial;
+  engine::TalosPortCheck talos_port_open;
 };
 
 // engine::observe on the estate; a Proxmox failure is reported on ctx and yields nullopt.

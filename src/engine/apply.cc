@@ -461,7 +461,8 @@ class Applier {
     NodeTarget target{n.name, n.address, expected_uuid(n.name), desired(n.name).config_yaml};
     auto step = s_.progress.start(n.name, "talos.config");
     util::Result<void> r =
-        ensure_node_config(target, s_.dial, s_.progress.clock(), node_wait_, step);
+        ensure_node_config(target, s_.dial, s_.talos_port_open, s_.progress.clock(),
+                           node_wait_, step);
     if (!r.ok()) {
       step.fail(r.error().describe());
       return std::move(r).error().with_context(fmt::format("configure {} ({})", n.name, n.address));

@@ -12,6 +12,7 @@
 #include "engine/observe.h"
 #include "engine/progress.h"
 #include "engine/wait.h"
+#include "engine/node_bringup.h"
 #include "kube/api.h"
 #include "plan/model.h"
 #include "proxmox/api.h"
@@ -23,6 +24,7 @@ namespace engine {
 struct ApplyServices {
   proxmox::Api& pve;
   TalosDialer dial;
+  TalosPortCheck talos_port_open;  // may be empty (then every wait for a node dials)
   // Registers the cluster's schematic with the Image Factory; the ID it answers.
   std::function<util::Result<std::string>()> register_schematic;
   // A fresh random SMBIOS UUID (lower case) for each new VM.

@@ -38,6 +38,20 @@ util::Result<void> verify_identity(const NodeTarget& node, talos::Api& api) {
   return {};
 }
 
+WaitGate port_gate(const NodeTarget& node, const TalosPortCheck& port_open) {
+  if (!port_open) {
+    return {};
+  }
+  return [&node, &port_open]() -> std::optional<util::Error> {
+    if (port_open(node.address)) {
+      return std::nullopt;
+    }
+    return util::Error::unavailable(fmt::format(
+        "nothing accepts connections on {}'s Talos API port yet (booting or rebooting)",
+        node.address));
+  };
+}
+
 struct Answer {
   std::unique_ptr<talos::Api> api;
   talos::ConnectMode mode = talos::ConnectMode::Secure;
@@ -45,11 +59,12 @@ struct Answer {
 
 // mTLS first: a configured node never answers the maintenance API.
 util::Result<Answer> wait_answering(const NodeTarget& node, const TalosDialer& dial,
-                                    util::Clock& clock, const WaitPolicy& wait,
-                                    Progress::Step& step) {
+                                    const TalosPortCheck& port_open, util::Clock& clock,
+                                    const WaitPolicy& wait, Progress::Step& step) {
   Answer answer;
-  RETURN_IF_ERROR(wait_until(
+  RETURN_IF_ERROR(wait_until_gated(
       fmt::format("{} ({}) answering the Talos API", node.name, node.address), clock, wait,
+      port_gate(node, port_open),
       [&]() -> util::Result<void> {
         std::string why;
         for (talos::ConnectMode mode :
@@ -100,12 +115,13 @@ util::Result<bool> reconfigure_if_different(const NodeTarget& node, talos::Api& 
 }  // namespace
 
 util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& dial,
-                                   util::Clock& clock, const WaitPolicy& wait) {
+                                   const TalosPortCheck& port_open, util::Clock& clock,
+                                   const WaitPolicy& wait) {
   // While the node installs and reboots, its TLS handshake fails in every way there is; all of
   // them mean "not yet" here (the identity was checked before the config was sent).
-  return wait_until(
+  return wait_until_gated(
       fmt::format("{} answering the Talos API with the cluster's certificates", node.name), clock,
-      wait, [&]() -> util::Result<void> {
+      wait, port_gate(node, port_open), [&]() -> util::Result<void> {
         util::Result<std::unique_ptr<talos::Api>> api =
             answering(node, dial, talos::ConnectMode::Secure);
         if (!api.ok()) {
@@ -116,15 +132,15 @@ util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& di
 }
 
 util::Result<void> ensure_node_config(const NodeTarget& node, const TalosDialer& dial,
-                                      util::Clock& clock, const WaitPolicy& wait,
-                                      Progress::Step& step) {
-  ASSIGN_OR_RETURN(Answer answer, wait_answering(node, dial, clock, wait, step));
+                                      const TalosPortCheck& port_open, util::Clock& clock,
+                                      const WaitPolicy& wait, Progress::Step& step) {
+  ASSIGN_OR_RETURN(Answer answer, wait_answering(node, dial, port_open, clock, wait, step));
   if (answer.mode == talos::ConnectMode::Maintenance) {
     RETURN_IF_ERROR(configure_in_maintenance(node, *answer.api, step));
-    return wait_configured(node, dial, clock, wait);
+    return wait_configured(node, dial, port_open, clock, wait);
   }
   ASSIGN_OR_RETURN(bool sent, reconfigure_if_different(node, *answer.api, step));
-  return sent ? wait_configured(node, dial, clock, wait) : util::Result<void>();
+  return sent ? wait_configured(node, dial, port_open, clock, wait) : util::Result<void>();
 }
 
 }  // namespace engine

@@ -6,6 +6,7 @@
 //    (mode auto: Talos reboots only when a changed setting needs it).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "engine/observe.h"
@@ -14,6 +15,11 @@
 #include "util/result.h"
 
 namespace engine {
+
+// Cheap: whether anything accepts TCP at a node's apid port. A booting or rebooting node refuses
+// connections; asking this often catches the moment apid listens without a TLS dial per poll.
+// Empty: no such check, every poll dials.
+using TalosPortCheck = std::function<bool(const std::string& address)>;
 
 struct NodeTarget {
   std::string name;
@@ -25,11 +31,11 @@ struct NodeTarget {
 // A node answering with another UUID gets nothing and yields PermissionDenied (a security stop,
 // never retried).
 util::Result<void> ensure_node_config(const NodeTarget& node, const TalosDialer& dial,
-                                      util::Clock& clock, const WaitPolicy& wait,
+                                      const TalosPortCheck& port_open, util::Clock& clock, const WaitPolicy& wait,
                                       Progress::Step& step);
 
 // Waits until the node answers Version over mTLS.
 util::Result<void> wait_configured(const NodeTarget& node, const TalosDialer& dial,
-                                   util::Clock& clock, const WaitPolicy& wait);
+                                   const TalosPortCheck& port_open, util::Clock& clock, const WaitPolicy& wait);
 
 }  // namespace engine

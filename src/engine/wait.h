@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "util/backoff.h"
@@ -17,6 +18,9 @@ struct WaitPolicy {
   std::chrono::milliseconds timeout{std::chrono::minutes(20)};
   // Short: each wait overshoots by up to one interval, and waits add up along the bring-up.
   util::Backoff poll{std::chrono::milliseconds(50), std::chrono::milliseconds(200)};
+  // How often a closed gate (see wait_until_gated) is asked again: its check is cheap, and the
+  // moment it opens is usually the moment the wait is about.
+  std::chrono::milliseconds gate_poll{std::chrono::milliseconds(20)};
   // How often a long wait reports its last error (the user sees why it waits, not only at the
   // timeout).
   std::chrono::milliseconds report_every{std::chrono::seconds(10)};
@@ -31,6 +35,17 @@ struct WaitPolicy {
 util::Result<void> wait_until(const std::string& what, util::Clock& clock, const WaitPolicy& policy,
                               const std::function<util::Result<void>()>& attempt,
                               const std::function<void(const util::Error&)>& report = {});
+
+// A cheap check made before each attempt: the error while the attempt is not worth making yet
+// (e.g. nothing accepts TCP at the node's API port), nullopt once it is.
+using WaitGate = std::function<std::optional<util::Error>()>;
+
+// wait_until, but `attempt` is only made while `gate` is open; while it is closed the gate is
+// asked every policy.gate_poll and its error counts as the last one (reports, timeout message).
+util::Result<void> wait_until_gated(const std::string& what, util::Clock& clock,
+                                    const WaitPolicy& policy, const WaitGate& gate,
+                                    const std::function<util::Result<void>()>& attempt,
+                                    const std::function<void(const util::Error&)>& report = {});
 
 // Unavailable, Timeout and FailedPrecondition-like "not yet" states are worth waiting out.
 bool worth_waiting(const util::Error& error);

@@ -69,5 +69,53 @@ TEST(WaitUntil, TimesOutNamingWhatAndTheLastErrorAndReportsWhileWaiting) {
   EXPECT_LE(reports.size(), 6u);
 }
 
+TEST(WaitUntilGated, AsksTheGateOftenAndMakesNoAttemptWhileItIsClosed) {
+  util::ManualClock clock;
+  WaitPolicy policy;  // attempts back off 50 ms → 200 ms; the gate is asked every 20 ms
+  int gate_checks = 0;
+  int attempts = 0;
+  std::chrono::milliseconds opened_at{0};
+  util::Result<void> r = wait_until_gated(
+      "cp-1 answering", clock, policy,
+      [&]() -> std::optional<util::Error> {
+        ++gate_checks;
+        if (clock.slept() < std::chrono::milliseconds(1000)) {
+          return util::Error::unavailable("port closed");
+        }
+        if (opened_at.count() == 0) {
+          opened_at = clock.slept();
+        }
+        return std::nullopt;
+      },
+      [&]() -> util::Result<void> {
+        ++attempts;
+        return util::Result<void>();
+      });
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  EXPECT_EQ(attempts, 1);
+  EXPECT_EQ(gate_checks, 51);  // 0, 20, …, 1000 ms
+  // The attempt follows the gate's opening at once, not after a grown backoff.
+  EXPECT_EQ(clock.slept(), opened_at);
+  EXPECT_EQ(clock.slept(), std::chrono::milliseconds(1000));
+}
+
+TEST(WaitUntilGated, AClosedGateIsTheErrorATimeoutNames) {
+  util::ManualClock clock;
+  WaitPolicy policy;
+  policy.timeout = std::chrono::seconds(2);
+  int attempts = 0;
+  util::Result<void> r = wait_until_gated(
+      "cp-1 answering", clock, policy,
+      []() -> std::optional<util::Error> { return util::Error::unavailable("port 50000 closed"); },
+      [&]() -> util::Result<void> {
+        ++attempts;
+        return util::Result<void>();
+      });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, util::ErrorCode::Timeout);
+  EXPECT_NE(r.error().message.find("port 50000 closed"), std::string::npos) << r.error().message;
+  EXPECT_EQ(attempts, 0);
+}
+
 }  // namespace
 }  // namespace engine

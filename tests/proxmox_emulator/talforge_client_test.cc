@@ -132,6 +132,10 @@ TEST_F(TalforgeClientTest, VmLifecyclePassesTheEmulatorsSchemaValidation) {
     requests += n.get<int>();
   }
   EXPECT_EQ(requests, client_->requests_sent());
+  // Unscaled emulated durations of the tasks on a VM's path (download 1 s, create 1 s, start 1 s).
+  EXPECT_DOUBLE_EQ(counters["longest_task_seconds"]["download"], 1.0) << counters.dump();
+  EXPECT_DOUBLE_EQ(counters["longest_task_seconds"]["qmcreate"], 1.0) << counters.dump();
+  EXPECT_DOUBLE_EQ(counters["longest_task_seconds"]["qmstart"], 1.0) << counters.dump();
   std::cout << "talforge sent " << requests << " requests, all schema-valid\n";
 }
 
