@@ -2,6 +2,8 @@
 #include "engine/observe.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -91,24 +93,37 @@ util::Result<std::set<plan::BootImage>> boot_images(const plan::Desired& desired
   return present;
 }
 
-plan::ObservedNode probe(const std::string& name, const std::string& address,
-                         const TalosDialer& dial) {
+// A node whose Version answered over mTLS: configured; its active config is read back.
+plan::ObservedNode configured_node(const std::string& name, const std::string& version,
+                                   talos::Api& secure) {
   plan::ObservedNode node;
   node.node = name;
+  node.state = plan::TalosState::Configured;
+  node.talos_version = version;
+  util::Result<std::string> config = talos::active_machine_config(secure);
+  if (config.ok()) {
+    node.config_yaml = std::move(*config);
+  } else {
+    node.error = config.error().message;
+  }
+  return node;
+}
+
+// `known_version`: what a fanned-out Version already answered for this node over mTLS.
+plan::ObservedNode probe(const std::string& name, const std::string& address,
+                         const std::optional<std::string>& known_version,
+                         const TalosDialer& dial) {
   auto secure = dial(address, talos::ConnectMode::Secure);
+  if (secure.ok() && known_version) {
+    return configured_node(name, *known_version, **secure);
+  }
   util::Result<talos::VersionInfo> version =
       secure.ok() ? (*secure)->version() : util::Result<talos::VersionInfo>(secure.error());
   if (version.ok()) {
-    node.state = plan::TalosState::Configured;
-    node.talos_version = version->tag;
-    util::Result<std::string> config = talos::active_machine_config(**secure);
-    if (config.ok()) {
-      node.config_yaml = std::move(*config);
-    } else {
-      node.error = config.error().message;
-    }
-    return node;
+    return configured_node(name, version->tag, **secure);
   }
+  plan::ObservedNode node;
+  node.node = name;
   // Version needs os:admin in maintenance mode; Disks answers any caller (talos.md §1.6).
   auto maintenance = dial(address, talos::ConnectMode::Maintenance);
   if (maintenance.ok() && (*maintenance)->disks().ok()) {
@@ -122,18 +137,62 @@ plan::ObservedNode probe(const std::string& name, const std::string& address,
   return node;
 }
 
+// One Version call through one endpoint for every running node (`nodes` fan-out, as
+// `talosctl -n a,b,c version` does): the nodes it answers for are configured and reachable over
+// mTLS, which saves each of them a call of its own. Nodes missing here are probed one by one.
+std::map<std::string, std::string> versions_by_address(const std::vector<const spec::Node*>& running,
+                                                       const TalosDialer& dial) {
+  std::map<std::string, std::string> out;
+  if (running.size() < 2) {
+    return out;
+  }
+  const auto endpoint = std::find_if(running.begin(), running.end(), [](const spec::Node* n) {
+    return n->role == spec::NodeRole::ControlPlane;
+  });
+  auto api = dial((endpoint != running.end() ? *endpoint : running.front())->address,
+                  talos::ConnectMode::Secure);
+  if (!api.ok()) {
+    return out;
+  }
+  std::vector<std::string> addresses;
+  for (const spec::Node* node : running) {
+    addresses.push_back(node->address);
+  }
+  auto versions = (*api)->version_on(addresses);
+  if (!versions.ok()) {
+    return out;
+  }
+  for (const talos::NodeResult<talos::VersionInfo>& result : *versions) {
+    if (result.value.ok()) {
+      out[result.node] = result.value->tag;
+    }
+  }
+  return out;
+}
+
 std::vector<plan::ObservedNode> probe_nodes(const spec::Cluster& cluster,
                                             const std::vector<plan::ObservedVm>& vms,
                                             const TalosDialer& dial, std::size_t parallel) {
+  std::vector<const spec::Node*> running;
+  for (const spec::Node& node : cluster.nodes) {
+    const auto vm = std::find_if(vms.begin(), vms.end(),
+                                 [&](const plan::ObservedVm& v) { return v.node == node.name; });
+    if (vm != vms.end() && vm->power == plan::PowerState::Running) {
+      running.push_back(&node);
+    }
+  }
+  const std::map<std::string, std::string> versions = versions_by_address(running, dial);
   std::vector<plan::ObservedNode> out(cluster.nodes.size());
   util::parallel_for(cluster.nodes.size(), parallel, [&](std::size_t i) {
     const spec::Node& node = cluster.nodes[i];
     out[i].node = node.name;
-    const auto vm = std::find_if(vms.begin(), vms.end(),
-                                 [&](const plan::ObservedVm& v) { return v.node == node.name; });
-    if (vm != vms.end() && vm->power == plan::PowerState::Running) {
-      out[i] = probe(node.name, node.address, dial);
+    if (std::find(running.begin(), running.end(), &node) == running.end()) {
+      return;
     }
+    const auto version = versions.find(node.address);
+    out[i] = probe(node.name, node.address,
+                   version != versions.end() ? std::optional(version->second) : std::nullopt,
+                   dial);
   });
   return out;
 }

@@ -126,7 +126,8 @@ class Api {
   virtual util::Result<ApplyResult> apply_configuration(const std::string& yaml, ApplyMode mode,
                                                         bool dry_run) = 0;
   // AlreadyExists (with Talos's text) when etcd was bootstrapped before.
-  virtual util::Result<void> bootstrap() = 0;
+  virtual util::Result<void> bootstrap(const BootstrapOptions& options) = 0;
+  util::Result<void> bootstrap() { return bootstrap(BootstrapOptions{}); }
   // Accepted upgrades, reboots, shutdowns and resets run after the reply (watch events with the
   // returned actor id to follow them).
   virtual util::Result<ActionAck> upgrade(const UpgradeRequest& request) = 0;

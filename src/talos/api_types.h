@@ -233,6 +233,13 @@ struct WatchEvent {
 
 // Per-node result of a `nodes` fan-out (talos.md §1.5): `node` is the address as the caller
 // named it; a node apid could not reach carries its error here and does not fail the others.
+// Bootstrap's request (talos.md §2): a new etcd cluster, or one recovered from the snapshot
+// uploaded with etcd_recover.
+struct BootstrapOptions {
+  bool recover_etcd = false;
+  bool recover_skip_hash_check = false;  // for a snapshot copied from a data directory
+};
+
 template <typename T>
 struct NodeResult {
   std::string node;

@@ -223,10 +223,13 @@ util::Result<ApplyResult> GrpcApi::apply_configuration(const std::string& yaml, 
   return from_proto(reply.messages(0));
 }
 
-util::Result<void> GrpcApi::bootstrap() {
+util::Result<void> GrpcApi::bootstrap(const BootstrapOptions& options) {
+  ::machine::BootstrapRequest request;
+  request.set_recover_etcd(options.recover_etcd);
+  request.set_recover_skip_hash_check(options.recover_skip_hash_check);
   ::machine::BootstrapResponse reply;
   RETURN_IF_ERROR(call("Bootstrap", Idempotent::No, [&](grpc::ClientContext& context) {
-    return machine_->Bootstrap(&context, ::machine::BootstrapRequest(), &reply);
+    return machine_->Bootstrap(&context, request, &reply);
   }));
   return check_envelope(reply, site("Bootstrap"));
 }

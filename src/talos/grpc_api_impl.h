@@ -48,7 +48,8 @@ class GrpcApi final : public Api {
 
   util::Result<ApplyResult> apply_configuration(const std::string& yaml, ApplyMode mode,
                                                 bool dry_run) override;
-  util::Result<void> bootstrap() override;
+  util::Result<void> bootstrap(const BootstrapOptions& options) override;
+  using Api::bootstrap;
   util::Result<ActionAck> upgrade(const UpgradeRequest& request) override;
   util::Result<void> rollback() override;
   util::Result<ActionAck> reboot(RebootMode mode) override;

@@ -26,6 +26,14 @@ int total_apply_calls(const nlohmann::json& counters) {
 }
 
 // Subnets of 127.10.x.0/24 used here: 100-119 (other modules use lower ones).
+int total_rpc_calls(const nlohmann::json& counters) {
+  int total = 0;
+  for (const auto& [method, calls] : counters["rpc_calls"].items()) {
+    total += calls.get<int>();
+  }
+  return total;
+}
+
 TEST(ApplyE2e, FromEmptyToHealthyThenASecondRunChangesNothing) {
   Lab lab(100);
   const auto first_plan = lab.talforge({"plan"});
@@ -83,9 +91,12 @@ TEST(ApplyE2e, FromEmptyToHealthyThenASecondRunChangesNothing) {
 
   // Converged: plan says so with exit 0, and apply makes no mutating call anywhere.
   const int pve_mutations = lab.proxmox_mutating_requests();
+  const int talos_calls_before = total_rpc_calls(lab.talos_counters());
   const auto second_plan = lab.talforge({"plan"});
   EXPECT_EQ(second_plan.exit_code, 0) << second_plan.out << second_plan.err;
   EXPECT_THAT(second_plan.out, HasSubstr("No changes"));
+  // One Version fanned out to every node, each node's config read, one etcd member list.
+  EXPECT_EQ(total_rpc_calls(lab.talos_counters()) - talos_calls_before, 1 + 5 + 1);
   const auto second_apply = lab.talforge({"apply", "--yes"});
   EXPECT_EQ(second_apply.exit_code, 0) << second_apply.err;
   EXPECT_EQ(lab.proxmox_mutating_requests(), pve_mutations);

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "machine/machine.grpc.pb.h"
 #include "talos_emulator/cluster_support.h"
 
 namespace talos_emu_test {
@@ -15,17 +14,6 @@ std::string snapshot_bytes(talos::Api& api, util::Result<std::uint64_t>* count) 
   std::ostringstream out;
   *count = talos::etcd_snapshot_to(api, out);
   return out.str();
-}
-
-// talforge's Api::bootstrap() has no recover flag: the request is sent as talosctl does.
-grpc::Status bootstrap_recover(const GeneratedCluster& cluster, const std::string& address) {
-  auto stub = machine::MachineService::NewStub(secure_channel(address, cluster.admin));
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
-  machine::BootstrapRequest request;
-  request.set_recover_etcd(true);
-  machine::BootstrapResponse response;
-  return stub->Bootstrap(&ctx, request, &response);
 }
 
 TEST(EtcdRecovery, SnapshotThenWipeThenRecoverRestoresTheKeys) {
@@ -86,10 +74,10 @@ TEST(EtcdRecovery, SnapshotThenWipeThenRecoverRestoresTheKeys) {
   std::istringstream upload(snapshot);
   auto recovered = api->etcd_recover(upload, {});
   ASSERT_TRUE(recovered.ok()) << recovered.error().describe();
-  grpc::Status bootstrapped;
+  util::Result<void> bootstrapped = util::Error::internal("not run");
   ASSERT_TRUE(wait_until([&] {
-    return (bootstrapped = bootstrap_recover(cluster, cp.address)).ok();
-  })) << bootstrapped.error_message();
+    return (bootstrapped = api->bootstrap({.recover_etcd = true})).ok();
+  })) << bootstrapped.error().describe();
   ASSERT_TRUE(wait_until([&] { return node_ready(emulator, cp.address); }))
       << describe(emulator, cp.address);
   EXPECT_EQ(state->etcd.get("/registry/configmaps/default/keep-me").value_or(""), "precious");
