@@ -1,3 +1,4 @@
+#include <cstdio>
 #include "emulators/talos/admin_api.h"
 
 #include <arpa/inet.h>
@@ -157,6 +158,50 @@ void AdminApi::routes() {
                              {"apply_fails", faults.apply_fails},
                              {"etcd_member_stuck", faults.etcd_member_stuck}});
                 });
+  // The etcd of the cluster a node belongs to: members, and key/values a test can write and
+  // read back (standing in for what Kubernetes keeps there).
+  server_->Get(R"(/v1/nodes/([^/]+)/etcd)", [this](const httplib::Request& req,
+                                                   httplib::Response& res) {
+    auto node = emulator_.find_node(req.matches[1]);
+    if (!node) return fail(res, 404, "no node " + std::string(req.matches[1]));
+    auto cluster = node->snapshot().cluster;
+    if (!cluster) return fail(res, 409, "node has no cluster config");
+    json members = json::array();
+    for (const auto& m : cluster->etcd.members()) {
+      char id[17];
+      std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(m.id));
+      members.push_back({{"id", id}, {"name", m.name}, {"learner", m.learner}});
+    }
+    reply(res, 200,
+          json{{"bootstrapped", cluster->etcd.bootstrapped()},
+               {"members", members},
+               {"key_count", cluster->etcd.key_count()}});
+  });
+  server_->Post(R"(/v1/nodes/([^/]+)/etcd/keys)", [this](const httplib::Request& req,
+                                                         httplib::Response& res) {
+    auto node = emulator_.find_node(req.matches[1]);
+    if (!node) return fail(res, 404, "no node " + std::string(req.matches[1]));
+    auto cluster = node->snapshot().cluster;
+    if (!cluster || !cluster->etcd.bootstrapped()) return fail(res, 409, "etcd is not running");
+    json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.contains("key") || !body["key"].is_string() ||
+        !body.contains("value") || !body["value"].is_string()) {
+      return fail(res, 400, "body must be {\"key\": string, \"value\": string}");
+    }
+    cluster->etcd.put(body["key"], body["value"]);
+    reply(res, 200, body);
+  });
+  server_->Get(R"(/v1/nodes/([^/]+)/etcd/keys)", [this](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    auto node = emulator_.find_node(req.matches[1]);
+    if (!node) return fail(res, 404, "no node " + std::string(req.matches[1]));
+    auto cluster = node->snapshot().cluster;
+    if (!cluster) return fail(res, 409, "node has no cluster config");
+    const std::string key = req.get_param_value("key");
+    auto value = cluster->etcd.get(key);
+    if (!value) return fail(res, 404, "no key " + key);
+    reply(res, 200, json{{"key", key}, {"value", *value}});
+  });
   server_->Get("/v1/counters", [this](const httplib::Request&, httplib::Response& res) {
     auto v = emulator_.counters().values();
     reply(res, 200,

@@ -105,8 +105,10 @@ class Applier {
     RETURN_IF_ERROR(boot_images(of(plan, Subject::BootImage)));
     RETURN_IF_ERROR(update_vms(of(plan, Subject::Vm, ChangeKind::Update)));
     ASSIGN_OR_RETURN(vmids_, allocate_vmids(of(plan, Subject::Vm, ChangeKind::Create)));
-    RETURN_IF_ERROR(bring_up(plan));
+    // A member without VM goes before bring-up: a control plane built again under its name
+    // must join as a new member.
     RETURN_IF_ERROR(remove_stale_members(of(plan, Subject::EtcdMember, ChangeKind::Delete)));
+    RETURN_IF_ERROR(bring_up(plan));
     RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
     RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {

@@ -70,6 +70,8 @@ class Differ {
     bootstrap();
     deletes();
     Plan out;
+    // In the order apply runs them: a member without VM goes before anything is built.
+    out.changes = std::move(stale_members_);
     for (const BootImage& image : images_needed_) {
       if (observed_.boot_images_present.count(image) == 0) {
         out.changes.push_back({ChangeKind::Create,
@@ -226,29 +228,32 @@ class Differ {
     stale_etcd_members(wanted);
   }
 
-  // A member whose node is neither in cluster.yaml nor a VM any more (deleted behind talforge's
-  // back) never answers again, yet counts against quorum: it goes first.
+  // A member whose node has no VM any more (deleted behind talforge's back) never answers again,
+  // yet counts against quorum: it goes first. When cluster.yaml still lists the node, the node is
+  // built again afterwards and joins as a new member (its old one would hold its name).
   void stale_etcd_members(const std::set<std::string>& wanted) {
     if (!observed_.etcd_members) {
       return;
     }
     for (const std::string& member : *observed_.etcd_members) {
-      if (wanted.count(member) != 0 || observed_.vm_of(member) != nullptr) {
+      if (observed_.vm_of(member) != nullptr) {
         continue;
       }
-      deletes_.insert(deletes_.begin(),
-                      {ChangeKind::Delete,
-                       Subject::EtcdMember,
-                       member,
-                       {"remove it through a control plane that stays"},
-                       "an etcd member whose node has no VM and is not in cluster.yaml"});
+      const bool rebuilt = wanted.count(member) != 0;
+      stale_members_.push_back(
+          {ChangeKind::Delete,
+           Subject::EtcdMember,
+           member,
+           {"remove it through a control plane that stays"},
+           rebuilt ? "its node's VM is gone; the node is built again and joins anew"
+                   : "an etcd member whose node has no VM and is not in cluster.yaml"});
     }
   }
 
   const Desired& desired_;
   const Observed& observed_;
   std::set<BootImage> images_needed_;
-  std::vector<Change> vms_, power_, configs_, cluster_, deletes_;
+  std::vector<Change> stale_members_, vms_, power_, configs_, cluster_, deletes_;
   std::vector<std::string> notes_;
   std::vector<std::string> blockers_;
 };

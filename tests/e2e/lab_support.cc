@@ -129,6 +129,12 @@ long Lab::talos_admin_post(const std::string& path, const nlohmann::json& body) 
   return reply.ok() ? reply->status : 0;
 }
 
+nlohmann::json Lab::talos_admin_get(const std::string& path) const {
+  auto reply = lab::local_request("GET", url_of("talos") + path);
+  EXPECT_TRUE(reply.ok());
+  return reply.ok() && reply->status == 200 ? nlohmann::json::parse(reply->body) : nlohmann::json();
+}
+
 nlohmann::json Lab::talos_counters() const {
   auto reply = lab::local_request("GET", url_of("talos") + "/v1/counters");
   EXPECT_TRUE(reply.ok());

@@ -50,6 +50,8 @@ class Lab {
   // POST to the Talos emulator's admin API; returns the HTTP status.
   long talos_admin_post(const std::string& path, const nlohmann::json& body) const;
 
+  // GET from the Talos emulator's admin API: the JSON body, or null on any status but 200.
+  nlohmann::json talos_admin_get(const std::string& path) const;
   nlohmann::json talos_counters() const;
   // The Talos emulator's nodes (GET /v1/nodes).
   nlohmann::json talos_nodes() const;

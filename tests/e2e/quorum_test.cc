@@ -102,5 +102,42 @@ TEST(QuorumE2e, RefusesARemovalThatWouldLeaveNoAnsweringMajority) {
   EXPECT_THAT(plan.out, ::testing::HasSubstr("- etcd-member     cp-5")) << "nothing was removed";
 }
 
+std::string member_id(Lab& lab, const std::string& name) {
+  const nlohmann::json etcd = lab.talos_admin_get("/v1/nodes/" + lab.address(11) + "/etcd");
+  for (const auto& member : etcd["members"]) {
+    if (member["name"] == name) {
+      return member["id"];
+    }
+  }
+  return "";
+}
+
+// cp-3's VM is destroyed behind talforge's back while cluster.yaml keeps cp-3: its old member is
+// removed first, then the node is built again and joins as a new member. Subnet 113.
+TEST(QuorumE2e, AControlPlaneWhoseVmIsGoneJoinsAgainAsANewMember) {
+  Lab lab(113);
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  const std::string old_id = member_id(lab, "cp-3");
+  ASSERT_FALSE(old_id.empty());
+  destroy_behind_talforges_back(lab, 1103);
+
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2);
+  const size_t member_line = plan.out.find("- etcd-member     cp-3");
+  const size_t vm_line = plan.out.find("+ vm              cp-3");
+  ASSERT_NE(member_line, std::string::npos) << plan.out;
+  ASSERT_NE(vm_line, std::string::npos) << plan.out;
+  EXPECT_LT(member_line, vm_line);
+  const auto apply = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+
+  EXPECT_THAT(etcd_members(lab), ::testing::ElementsAre("cp-1", "cp-2", "cp-3"));
+  const std::string new_id = member_id(lab, "cp-3");
+  EXPECT_FALSE(new_id.empty());
+  EXPECT_NE(new_id, old_id);
+  EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace e2e

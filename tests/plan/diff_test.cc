@@ -204,6 +204,20 @@ TEST(PlanDiff, AnEtcdMemberWithoutVmOrEntryIsRemovedBeforeAnyNode) {
   EXPECT_THAT(lines(diff(d, o)), ::testing::Not(::testing::Contains(HasSubstr("etcd-member"))));
 }
 
+TEST(PlanDiff, AControlPlaneWhoseVmIsGoneLosesItsOldMemberBeforeItIsBuiltAgain) {
+  Desired d = two_nodes();
+  d.nodes.push_back(node("cp-2", spec::NodeRole::ControlPlane, "pve2", "127.10.0.12"));
+  Observed o = converged(d);
+  o.vms.erase(o.vms.begin() + 2);  // cp-2's VM deleted behind talforge's back
+  o.nodes[2] = {"cp-2", TalosState::NotProbed, "", std::nullopt, ""};
+  o.etcd_members = std::vector<std::string>{"cp-1", "cp-2"};
+  const Plan p = diff(d, o);
+  ASSERT_FALSE(p.changes.empty());
+  EXPECT_EQ(lines(p).front(), "delete etcd-member cp-2");
+  EXPECT_THAT(p.changes.front().reason, HasSubstr("built again"));
+  EXPECT_THAT(lines(p), ::testing::Contains("create vm cp-2"));
+}
+
 TEST(PlanDiff, NodesOfAnotherPkiBlockThePlan) {
   const Desired d = two_nodes();
   Observed o = converged(d);
