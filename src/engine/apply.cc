@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/drained_work.h"
 #include "engine/node_bringup.h"
 #include "engine/node_removal.h"
 #include "engine/vm_request.h"
@@ -23,6 +24,9 @@ namespace {
 using plan::Change;
 using plan::ChangeKind;
 using plan::Subject;
+
+// A guest shutdown that takes longer becomes a hard stop (Talos stops its services in seconds).
+constexpr int kShutdownTimeoutSeconds = 180;
 
 // The first error of several parallel jobs (the others finish their current call and stop).
 class FirstError {
@@ -109,6 +113,7 @@ class Applier {
     // must join as a new member.
     RETURN_IF_ERROR(remove_stale_members(of(plan, Subject::EtcdMember, ChangeKind::Delete)));
     RETURN_IF_ERROR(bring_up(plan));
+    RETURN_IF_ERROR(restart_for_pending_hardware());
     RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
     RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {
@@ -403,13 +408,52 @@ class Applier {
         return std::move(r).error().with_context(
             fmt::format("update VM {} of {}", vm->vm.vmid, c.target));
       }
-      // TODO(#6): restart the node (drained, one at a time) so pending hardware changes apply.
+      if (r->reboot_needed) {
+        restarts_.push_back(c.target);
+      }
       step.finish(r->reboot_needed
-                      ? fmt::format("{}; PVE keeps {} pending until the VM is restarted",
+                      ? fmt::format("{}; PVE keeps {} pending: restart follows",
                                     fmt::join(c.details, ", "), fmt::join(r->pending, ", "))
                       : fmt::format("{}", fmt::join(c.details, ", ")));
     }
     return {};
+  }
+
+  // One node at a time, after bring-up: each is drained, its VM shut down and started again (PVE
+  // applies pending CPUs/memory only at power-on), and it must be Ready before the next one.
+  util::Result<void> restart_for_pending_hardware() {
+    for (const std::string& name : restarts_) {
+      const plan::ObservedVm* vm = observed_.vm_of(name);
+      TALFORGE_ASSERT(vm != nullptr);
+      auto step = s_.progress.start(name, "vm.restart");
+      util::Result<void> r = restart_vm(node(name), *vm, step);
+      if (!r.ok()) {
+        step.fail(r.error().describe());
+        return std::move(r).error().with_context(
+            fmt::format("restart VM {} of {} for its pending hardware", vm->vm.vmid, name));
+      }
+      step.finish("running with its new hardware");
+    }
+    return {};
+  }
+
+  util::Result<void> restart_vm(const spec::Node& n, const plan::ObservedVm& vm,
+                                Progress::Step& step) {
+    const auto power_cycle = [&]() -> util::Result<void> {
+      step.note("shutting the VM down");
+      RETURN_IF_ERROR(s_.pve.shutdown_vm(vm.vm.pve_node, vm.vm.vmid, kShutdownTimeoutSeconds));
+      RETURN_IF_ERROR(s_.pve.start_vm(vm.vm.pve_node, vm.vm.vmid));
+      step.note("started; waiting for the Talos API");
+      const NodeTarget target{n.name, n.address, expected_uuid(n.name), ""};
+      return wait_configured(target, s_.dial, s_.talos_port_open, s_.progress.clock(),
+                             options_.wait);
+    };
+    const plan::ObservedNode* talos = observed_.node_of(n.name);
+    if (talos == nullptr || talos->state != plan::TalosState::Configured) {
+      return power_cycle();  // not part of the cluster yet: nothing to drain
+    }
+    return run_drained({n.name, control_plane_addresses()}, s_.kube, s_.progress.clock(),
+                       options_.wait, step, power_cycle);
   }
 
   util::Result<proxmox::VmUpdate> update_vm(const plan::VmShape& want,
@@ -555,6 +599,7 @@ class Applier {
   std::mutex mutex_;
   std::map<std::string, std::string> uuids_;
   std::map<std::string, int> vmids_;
+  std::vector<std::string> restarts_;  // nodes whose VM has hardware changes pending
   // Concurrent VM creations per PVE node.
   std::map<std::string, std::unique_ptr<std::counting_semaphore<>>> pve_slots_;
 };

@@ -38,7 +38,9 @@ util::Result<std::vector<plan::ObservedVm>> owned_vms(const spec::Cluster& clust
         vm.is_template) {
       continue;
     }
-    util::Result<proxmox::VmConfig> config = pve.vm_config(vm.node, vm.vmid);
+    // The running values: a change PVE keeps pending still shows as a change to make (the
+    // restart that applies it is part of the update).
+    util::Result<proxmox::VmConfig> config = pve.vm_running_config(vm.node, vm.vmid);
     if (!config.ok()) {
       return std::move(config).error().with_context(
           fmt::format("read the config of VM {} on {}", vm.vmid, vm.node));

@@ -117,7 +117,13 @@ class Differ {
       return;
     }
     if (std::vector<std::string> updates = vm_updates(node.vm, vm->vm); !updates.empty()) {
-      vms_.push_back({ChangeKind::Update, Subject::Vm, node.name, updates, "in place"});
+      // talforge's VMs hot-plug neither CPUs nor memory: PVE keeps such changes pending.
+      const bool restart = vm->power == PowerState::Running &&
+                           (node.vm.cores != vm->vm.cores || node.vm.memory_mib != vm->vm.memory_mib);
+      vms_.push_back({ChangeKind::Update, Subject::Vm, node.name, updates,
+                      restart ? "in place, then a restart (drained, one node at a time) for the "
+                                "CPUs/memory PVE applies at power-on"
+                              : "in place"});
     }
     if (vm->power != PowerState::Running) {
       power_.push_back({ChangeKind::Run,

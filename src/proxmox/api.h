@@ -98,7 +98,11 @@ class Api {
   // this spec's ownership marker counts as created. InvalidInput, before any request, when the
   // PVE release cannot do what the spec asks (check_supported).
   virtual util::Result<void> create_vm(const VmSpec& spec) = 0;
+  // The config with pending changes merged in (PVE's default view): what the VM will run with.
   virtual util::Result<VmConfig> vm_config(const std::string& pve_node, int vmid) = 0;
+  // GET …/config?current=1: what the VM runs with now (changes PVE keeps pending until the next
+  // power-on are not in it).
+  virtual util::Result<VmConfig> vm_running_config(const std::string& pve_node, int vmid) = 0;
   // POST …/config with the digest read before; `deletes` are option names to remove. Then
   // GET …/pending tells whether the VM must be restarted for the changes to take effect.
   virtual util::Result<VmUpdate> update_vm(const std::string& pve_node, int vmid,

@@ -111,7 +111,15 @@ class HttpApi final : public Api {
   }
 
   Result<VmConfig> vm_config(const std::string& node, int vmid) override {
-    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, vm_path(node, vmid, "/config")));
+    return read_config(node, vmid, {});
+  }
+
+  Result<VmConfig> vm_running_config(const std::string& node, int vmid) override {
+    return read_config(node, vmid, {{"current", "1"}});
+  }
+
+  Result<VmConfig> read_config(const std::string& node, int vmid, const Params& params) {
+    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, vm_path(node, vmid, "/config"), params));
     VmConfig config;
     for (auto it = data.begin(); it != data.end(); ++it) {
       if (it.key() == "digest") {

@@ -104,6 +104,11 @@ TEST(PlanDiff, GrowingAVmIsAnInPlaceUpdateNamingEachSetting) {
   ASSERT_EQ(p.changes.size(), 1u);
   EXPECT_EQ(p.changes[0].kind, ChangeKind::Update);
   EXPECT_THAT(p.changes[0].details, ElementsAre("cores 2 → 4", "disk 20 GiB → 40 GiB"));
+  EXPECT_THAT(p.changes[0].reason, HasSubstr("restart (drained, one node at a time)"));
+
+  Desired disk_only = two_nodes();
+  disk_only.nodes[1].vm.disk_gib = 40;  // grown online: no restart
+  EXPECT_EQ(diff(disk_only, converged(two_nodes())).changes.at(0).reason, "in place");
 }
 
 TEST(PlanDiff, MovingOrShrinkingAVmIsAReplacementWithTheReason) {

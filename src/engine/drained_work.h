@@ -1,0 +1,35 @@
+// One node out of service and back, for work that takes it down (a restart so PVE applies VM
+// hardware changes, later a Talos upgrade): cordon and drain it through a control plane's
+// Kubernetes API, do the work, wait until the node reports Ready again, uncordon it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/progress.h"
+#include "engine/wait.h"
+#include "kube/api.h"
+#include "util/clock.h"
+#include "util/result.h"
+
+namespace engine {
+
+// A Kubernetes API client through the control plane at this address.
+using KubeConnect =
+    std::function<util::Result<std::unique_ptr<kube::Api>>(const std::string& address)>;
+
+struct DrainedNode {
+  std::string name;                         // the Kubernetes node name (cluster.yaml's name)
+  std::vector<std::string> control_planes;  // addresses whose Kubernetes API may be asked
+};
+
+// A node Kubernetes does not know (never joined) is worked on without a drain. A drain that fails
+// uncordons the node again and stops before the work; a failed work, or a node that does not come
+// back Ready within the wait, stops with the node left cordoned (the error says so).
+util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube, util::Clock& clock,
+                               const WaitPolicy& wait, Progress::Step& step,
+                               const std::function<util::Result<void>()>& work);
+
+}  // namespace engine
