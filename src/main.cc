@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   cli::register_apply(app, ctx);
   cli::register_destroy(app, ctx);
   cli::register_status(app, ctx);
+  cli::register_etcd(app, ctx);
   cli::register_lab(app, ctx);
 
   try {

@@ -174,6 +174,7 @@ util::Result<EtcdMember> EtcdCluster::join(const std::string& name, const std::s
         .with_hint("call Bootstrap on one control-plane node first");
   }
   if (EtcdMember* existing = find_locked(name)) {
+    wiped_.erase(name);  // its data comes back from the others
     return *existing;
   }
   if (!has_quorum_locked()) {
@@ -359,8 +360,25 @@ int EtcdCluster::quorum_losses() const {
   return quorum_losses_;
 }
 
+bool EtcdCluster::wipe_member_data(const std::string& name) {
+  {
+    std::lock_guard lock(mu_);
+    if (find_locked(name) == nullptr) {
+      return false;
+    }
+    wiped_.insert(name);
+    if (std::any_of(members_.begin(), members_.end(),
+                    [&](const EtcdMember& m) { return wiped_.count(m.name) == 0; })) {
+      return false;
+    }
+  }
+  reset();
+  return true;
+}
+
 void EtcdCluster::reset() {
   std::lock_guard lock(mu_);
+  wiped_.clear();
   members_.clear();
   data_.clear();
   staged_.reset();

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,9 @@ class EtcdCluster {
 
   int quorum_losses() const;  // transitions quorum → no quorum
   void reset();               // all control planes wiped: no members, no data, nothing staged
+  // Member `name`'s data directory was wiped (reset of EPHEMERAL). It stays listed (down) until it
+  // rejoins; once every member's copy is gone the cluster is gone too (reset). True then.
+  bool wipe_member_data(const std::string& name);
 
  private:
   void update_quorum_locked();
@@ -95,6 +99,7 @@ class EtcdCluster {
   uint64_t raft_index_ = 0;
   std::map<std::string, std::string> data_;
   std::optional<std::map<std::string, std::string>> staged_;
+  std::set<std::string> wiped_;  // members whose data directory is gone
   bool had_quorum_ = false;
   int quorum_losses_ = 0;
 };

@@ -834,16 +834,14 @@ bool Node::wipes_etcd_data(const machine::ResetRequest& request) {
                      [](const auto& p) { return p.wipe() && p.label() == "EPHEMERAL"; });
 }
 
-// etcd's data directory lives on EPHEMERAL. When the last member's copy is wiped the cluster's
-// etcd is gone: the next control plane waits for Bootstrap again (recovery from a snapshot).
-// A member of a larger cluster stays listed (down) until removed, as in etcd.
+// etcd's data directory lives on EPHEMERAL. When every member's copy is wiped the cluster's etcd
+// is gone: the control planes wait for Bootstrap again (recovery from a snapshot). A wiped member
+// of a cluster that lives on stays listed (down) until it rejoins or is removed, as in etcd.
 void Node::forget_etcd_data(const NodeSnapshot& s) {
-  if (!s.control_plane() || !s.cluster || !s.cluster->etcd.is_member(s.hostname))
+  if (!s.control_plane() || !s.cluster)
     return;
-  if (s.cluster->etcd.members().size() > 1)
-    return;
-  s.cluster->etcd.reset();
-  emulator_.update_quorum(*s.cluster);
+  if (s.cluster->etcd.wipe_member_data(s.hostname))
+    emulator_.update_quorum(*s.cluster);
 }
 
 void Node::reset_finished(uint64_t epoch) {

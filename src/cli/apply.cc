@@ -96,6 +96,7 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
   engine::ApplyOptions engine_options;
   engine_options.wait.timeout = *wait;
   engine_options.health_timeout = *wait;
+  engine_options.etcd_backup_dir = opts.out_dir + "/etcd-backups";
   std::optional<Estate> estate = open_estate(opts.file, opts.access, ctx);
   if (!estate) {
     return kExitError;
@@ -152,7 +153,8 @@ void register_apply(CLI::App& app, Context& ctx) {
   cmd->add_option("-o,--output", opts->output, "progress: text lines on stderr, or NDJSON events")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
-  cmd->add_option("--out", opts->out_dir, "where talosconfig and kubeconfig are written")
+  cmd->add_option("--out", opts->out_dir, "where talosconfig and kubeconfig are written, and etcd-backups/ (a "
+                 "snapshot before a control plane leaves, the newest 5 kept)")
       ->capture_default_str();
   cmd->add_option("--wait-timeout", opts->wait_timeout,
                   "how long apply waits for one node or health gate before it gives up (e.g. 90s, "

@@ -38,7 +38,9 @@ std::unique_ptr<proxmox::Client> pve_client(const spec::Cluster& cluster, Contex
   return std::make_unique<proxmox::Client>(std::move(*transport), util::system_clock());
 }
 
-engine::TalosDialer dialer(engine::TalosTarget target) {
+}  // namespace
+
+engine::TalosDialer talos_dialer(engine::TalosTarget target) {
   return [target = std::move(target)](const std::string& address, talos::ConnectMode mode) {
     talos::ConnectOptions options;
     if (mode == talos::ConnectMode::Secure) {
@@ -52,8 +54,6 @@ engine::TalosDialer dialer(engine::TalosTarget target) {
     return talos::make_grpc_api(std::move(options));
   };
 }
-
-}  // namespace
 
 std::optional<PveAccess> open_pve(const spec::Cluster& cluster, Context& ctx) {
   PveAccess access;
@@ -101,7 +101,7 @@ std::optional<Estate> open_estate(const std::string& file, const TalosAccessOpti
   }
   estate.pve_client = std::move(pve->client);
   estate.pve = std::move(pve->api);
-  estate.dial = dialer(std::move(*target));
+  estate.dial = talos_dialer(std::move(*target));
   estate.talos_port_open = [](const std::string& address) {
     return talos::api_port_accepts(address, kPortCheckTimeout);
   };

@@ -37,6 +37,10 @@ struct Estate {
   engine::TalosPortCheck talos_port_open;
 };
 
+// Dials a node's apid: Secure with the target's credentials, Maintenance without; short call
+// deadlines and no retries (a node that does not answer is reported, not waited for).
+engine::TalosDialer talos_dialer(engine::TalosTarget target);
+
 // engine::observe on the estate; a Proxmox failure is reported on ctx and yields nullopt.
 std::optional<plan::Observed> observe_estate(Estate& estate, Context& ctx);
 

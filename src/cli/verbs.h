@@ -18,6 +18,7 @@ void register_plan(CLI::App& app, Context& ctx);
 void register_apply(CLI::App& app, Context& ctx);
 void register_destroy(CLI::App& app, Context& ctx);
 void register_status(CLI::App& app, Context& ctx);
+void register_etcd(CLI::App& app, Context& ctx);
 
 // Subcommands of `gen`, registered by register_gen.
 void register_gen_secrets(CLI::App& gen, Context& ctx);

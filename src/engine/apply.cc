@@ -12,10 +12,13 @@
 
 #include <fmt/format.h>
 
+#include "engine/cluster_health.h"
 #include "engine/drained_work.h"
+#include "engine/etcd_backup.h"
 #include "engine/node_bringup.h"
 #include "engine/node_removal.h"
 #include "engine/vm_request.h"
+#include "util/file.h"
 #include "util/parallel.h"
 
 namespace engine {
@@ -185,6 +188,9 @@ class Applier {
     for (const Change& c : replaces) {
       const plan::ObservedVm* vm = observed_.vm_of(c.target);
       TALFORGE_ASSERT(vm != nullptr);
+      if (vm->role == spec::NodeRole::ControlPlane) {
+        RETURN_IF_ERROR(backup_etcd());
+      }
       RETURN_IF_ERROR(remove_node(*vm, control_plane_addresses(c.target), control_planes_by_name(),
                                   removal, options_.wait));
       const spec::Node& n = node(c.target);
@@ -205,6 +211,7 @@ class Applier {
   util::Result<void> remove_stale_members(const std::vector<Change>& deletes) {
     RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
     for (const Change& c : deletes) {
+      RETURN_IF_ERROR(backup_etcd());
       RETURN_IF_ERROR(remove_stale_etcd_member(c.target, control_plane_addresses(),
                                                control_planes_by_name(), removal));
     }
@@ -228,9 +235,48 @@ class Applier {
     const std::map<std::string, std::string> every_control_plane = control_planes_by_name();
     RemovalServices removal{s_.pve, s_.dial, s_.kube, s_.progress};
     for (const plan::ObservedVm* vm : order) {
+      if (vm->role == spec::NodeRole::ControlPlane) {
+        RETURN_IF_ERROR(backup_etcd());
+      }
       RETURN_IF_ERROR(remove_node(*vm, staying, every_control_plane, removal, options_.wait));
     }
     return {};
+  }
+
+  // Once per run, before the first control plane leaves etcd: a snapshot to go back to.
+  util::Result<void> backup_etcd() {
+    if (options_.etcd_backup_dir.empty() || etcd_backed_up_) {
+      return {};
+    }
+    auto step = s_.progress.start(cluster_.name, "etcd.backup");
+    util::Result<SnapshotFile> saved = save_etcd_backup();
+    if (!saved.ok()) {
+      step.fail(saved.error().describe());
+      return std::move(saved).error().with_context(
+          "take an etcd snapshot before a control plane leaves");
+    }
+    etcd_backed_up_ = true;
+    step.finish(fmt::format("{} ({} bytes)", saved->path, saved->bytes));
+    return {};
+  }
+
+  util::Result<SnapshotFile> save_etcd_backup() {
+    const std::string& dir = options_.etcd_backup_dir;
+    RETURN_IF_ERROR(util::make_dirs(dir, 0700));
+    util::Error last = util::Error::unavailable("no control plane answered");
+    for (const spec::Node* cp : cluster_.control_planes()) {
+      util::Result<std::unique_ptr<talos::Api>> api =
+          s_.dial(cp->address, talos::ConnectMode::Secure);
+      util::Result<SnapshotFile> saved =
+          api.ok() ? save_etcd_snapshot(**api, etcd_backup_path(dir, std::chrono::system_clock::now()))
+                   : util::Result<SnapshotFile>(api.error());
+      if (saved.ok()) {
+        RETURN_IF_ERROR(rotate_etcd_backups(dir, options_.etcd_backups_kept));
+        return saved;
+      }
+      last = std::move(saved).error().with_context(cp->name);
+    }
+    return last;
   }
 
   util::Result<void> register_schematic() {
@@ -556,30 +602,11 @@ class Applier {
   }
 
   util::Result<void> health() {
-    const std::vector<const spec::Node*> cps = cluster_.control_planes();
-    if (cps.empty()) {
+    if (cluster_.control_planes().empty()) {
       return {};
     }
     auto step = s_.progress.start(cluster_.name, "cluster.health");
-    talos::HealthCheckRequest request;
-    request.wait_timeout = options_.health_timeout;
-    for (const spec::Node& n : cluster_.nodes) {
-      (n.role == spec::NodeRole::ControlPlane ? request.control_plane_nodes : request.worker_nodes)
-          .push_back(n.address);
-    }
-    util::Result<void> r = [&]() -> util::Result<void> {
-      ASSIGN_OR_RETURN(std::unique_ptr<talos::Api> api,
-                       s_.dial(cps.front()->address, talos::ConnectMode::Secure));
-      talos::StreamOptions stream;
-      stream.timeout = options_.health_timeout + std::chrono::minutes(1);
-      return api->health_check(
-          request,
-          [&](const std::string& line) {
-            step.note(line);
-            return true;
-          },
-          stream);
-    }();
+    util::Result<void> r = wait_cluster_healthy(cluster_, s_.dial, options_.health_timeout, step);
     if (!r.ok()) {
       step.fail(r.error().describe());
       return std::move(r).error().with_context("cluster health");
@@ -599,7 +626,8 @@ class Applier {
   std::mutex mutex_;
   std::map<std::string, std::string> uuids_;
   std::map<std::string, int> vmids_;
-  std::vector<std::string> restarts_;  // nodes whose VM has hardware changes pending
+  std::vector<std::string> restarts_;
+  bool etcd_backed_up_ = false;  // nodes whose VM has hardware changes pending
   // Concurrent VM creations per PVE node.
   std::map<std::string, std::unique_ptr<std::counting_semaphore<>>> pve_slots_;
 };

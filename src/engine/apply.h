@@ -40,6 +40,10 @@ struct ApplyOptions {
   int first_vmid = 100;  // allocation starts here for nodes without a vmid
   WaitPolicy wait;
   std::chrono::seconds health_timeout{20 * 60};
+  // Before a control plane leaves etcd (removal, replacement, a stale member): a snapshot into
+  // this directory, of which the newest `etcd_backups_kept` are kept. Empty: no snapshot.
+  std::string etcd_backup_dir;
+  std::size_t etcd_backups_kept = 5;
 };
 
 util::Result<void> apply_plan(const spec::Cluster& cluster, const plan::Desired& desired,

@@ -45,15 +45,17 @@ Result<void> fsync_dir(const std::string& dir) {
   return {};
 }
 
-// Writes a fresh temporary file beside `path` and returns its name.
-Result<std::string> write_temp(const std::string& path, std::string_view content, mode_t mode) {
-  const std::string tmp = temp_name_for(path);
+Result<int> open_temp(const std::string& path, const std::string& tmp, mode_t mode) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) {
     // Name the file the caller asked for (and its directory), not our temporary name.
     return Error::io(fmt::format("cannot write {}: {} (in directory {})", path,
                                  std::strerror(errno), dir_of(path)));
   }
+  return fd;
+}
+
+Result<void> write_all(int fd, std::string_view content, const std::string& name) {
   size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
@@ -61,12 +63,21 @@ Result<std::string> write_temp(const std::string& path, std::string_view content
       if (errno == EINTR) {
         continue;
       }
-      Error e = errno_error("write", tmp);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return e;
+      return errno_error("write", name);
     }
     written += static_cast<size_t>(n);
+  }
+  return {};
+}
+
+// Writes a fresh temporary file beside `path` and returns its name.
+Result<std::string> write_temp(const std::string& path, std::string_view content, mode_t mode) {
+  const std::string tmp = temp_name_for(path);
+  ASSIGN_OR_RETURN(const int fd, open_temp(path, tmp, mode));
+  if (Result<void> written = write_all(fd, content, tmp); !written.ok()) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return written.error();
   }
   if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
     Error e = errno_error("sync", tmp);
@@ -117,6 +128,65 @@ Result<void> write_file_exclusive(const std::string& path, std::string_view cont
   }
   ::unlink(tmp.c_str());
   return fsync_dir(dir_of(path));
+}
+
+Result<AtomicFileWriter> AtomicFileWriter::create(const std::string& path, mode_t mode) {
+  std::string tmp = temp_name_for(path);
+  ASSIGN_OR_RETURN(const int fd, open_temp(path, tmp, mode));
+  AtomicFileWriter writer(path, std::move(tmp), fd);
+  if (::fchmod(fd, mode) != 0) {  // the mode asked for, whatever the umask
+    return errno_error("chmod", path);
+  }
+  return writer;
+}
+
+AtomicFileWriter::AtomicFileWriter(std::string path, std::string temp, int fd)
+    : path_(std::move(path)), temp_(std::move(temp)), fd_(fd) {}
+
+AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
+    : path_(std::move(other.path_)), temp_(std::move(other.temp_)), fd_(other.fd_) {
+  other.fd_ = -1;
+  other.temp_.clear();
+}
+
+AtomicFileWriter::~AtomicFileWriter() { discard(); }
+
+void AtomicFileWriter::discard() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  if (!temp_.empty()) {
+    ::unlink(temp_.c_str());
+    temp_.clear();
+  }
+}
+
+Result<void> AtomicFileWriter::write(std::string_view chunk) {
+  if (fd_ < 0) {
+    return Error::internal(fmt::format("write to {} after it was committed", path_));
+  }
+  return write_all(fd_, chunk, temp_);
+}
+
+Result<void> AtomicFileWriter::commit() {
+  if (fd_ < 0) {
+    return Error::internal(fmt::format("{} committed twice", path_));
+  }
+  if (::fsync(fd_) != 0) {
+    Error e = errno_error("sync", temp_);
+    discard();
+    return e;
+  }
+  ::close(fd_);
+  fd_ = -1;
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    Error e = errno_error("rename into", path_);
+    discard();
+    return e;
+  }
+  temp_.clear();
+  return fsync_dir(dir_of(path_));
 }
 
 bool file_exists(const std::string& path) {

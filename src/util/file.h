@@ -22,6 +22,29 @@ Result<void> write_file_atomic(const std::string& path, std::string_view content
 // so a concurrent writer cannot be overwritten either).
 Result<void> write_file_exclusive(const std::string& path, std::string_view content, mode_t mode);
 
+// A file written piece by piece (a download, a snapshot stream) that appears under its name only
+// when commit() succeeds: a temporary beside it, created with `mode`, fsynced and renamed. Until
+// then — and when the writer is dropped without commit — nothing is at `path` that was not there.
+class AtomicFileWriter {
+ public:
+  static Result<AtomicFileWriter> create(const std::string& path, mode_t mode);
+  AtomicFileWriter(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter& operator=(AtomicFileWriter&&) = delete;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter();
+
+  Result<void> write(std::string_view chunk);
+  Result<void> commit();
+
+ private:
+  AtomicFileWriter(std::string path, std::string temp, int fd);
+  void discard();
+
+  std::string path_;
+  std::string temp_;
+  int fd_ = -1;
+};
+
 bool file_exists(const std::string& path);
 
 // Creates `dir` and its parents with `mode` when missing.

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/talos_connect.h"
 #include "lab/local_http.h"
 #include "proxmox/curl_transport.h"
 #include "test_paths.h"
@@ -121,6 +122,23 @@ proxmox::Api& Lab::pve() {
     pve_ = proxmox::make_http_api(pve_client());
   }
   return *pve_;
+}
+
+std::unique_ptr<talos::Api> Lab::talos_admin(const std::string& address) const {
+  const std::string path = dir_ + "/out/talosconfig";
+  auto parsed = secrets::parse_talosconfig(slurp(path), path);
+  EXPECT_TRUE(parsed.ok()) << parsed.error().describe();
+  if (!parsed.ok()) {
+    return nullptr;
+  }
+  auto target = engine::talos_target(*parsed);
+  EXPECT_TRUE(target.ok()) << target.error().describe();
+  if (!target.ok()) {
+    return nullptr;
+  }
+  auto api = talos::make_grpc_api(engine::connect_options(*target, address));
+  EXPECT_TRUE(api.ok()) << api.error().describe();
+  return api.ok() ? std::move(*api) : nullptr;
 }
 
 long Lab::talos_admin_post(const std::string& path, const nlohmann::json& body) const {

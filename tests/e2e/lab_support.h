@@ -13,6 +13,7 @@
 #include "process.h"
 #include "proxmox/api.h"
 #include "proxmox/client.h"
+#include "talos/api.h"
 
 namespace e2e {
 
@@ -47,6 +48,8 @@ class Lab {
   // not belong to the cluster.
   proxmox::Client& pve_client();
   proxmox::Api& pve();
+  // A Talos API client of the test's own, with the talosconfig apply wrote (out/talosconfig).
+  std::unique_ptr<talos::Api> talos_admin(const std::string& address) const;
   // POST to the Talos emulator's admin API; returns the HTTP status.
   long talos_admin_post(const std::string& path, const nlohmann::json& body) const;
 

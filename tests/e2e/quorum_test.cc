@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "e2e/lab_support.h"
 
 namespace e2e {
@@ -43,6 +45,16 @@ TEST(QuorumE2e, ThreeControlPlanesShrinkToOne) {
   const util::Result<proxmox::ClusterState> state = lab.pve().cluster();
   ASSERT_TRUE(state.ok());
   EXPECT_EQ(state->vms.size(), 3u);
+  // One snapshot before the first control plane left, 0600, in the documented place.
+  std::vector<std::filesystem::path> backups;
+  for (const auto& entry : std::filesystem::directory_iterator(lab.dir() + "/out/etcd-backups")) {
+    backups.push_back(entry.path());
+  }
+  ASSERT_EQ(backups.size(), 1u);
+  EXPECT_THAT(backups[0].filename().string(), ::testing::StartsWith("etcd-"));
+  EXPECT_GT(std::filesystem::file_size(backups[0]), 32u);
+  EXPECT_EQ(std::filesystem::status(backups[0]).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
   EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
 }
