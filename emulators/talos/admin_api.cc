@@ -160,12 +160,21 @@ void AdminApi::routes() {
                 });
   // The etcd of the cluster a node belongs to: members, and key/values a test can write and
   // read back (standing in for what Kubernetes keeps there).
-  server_->Get(R"(/v1/nodes/([^/]+)/etcd)", [this](const httplib::Request& req,
-                                                   httplib::Response& res) {
+  auto cluster_of = [this](const httplib::Request& req,
+                           httplib::Response& res) -> std::shared_ptr<ClusterState> {
     auto node = emulator_.find_node(req.matches[1]);
-    if (!node) return fail(res, 404, "no node " + std::string(req.matches[1]));
+    if (!node) {
+      fail(res, 404, "no node " + std::string(req.matches[1]));
+      return nullptr;
+    }
     auto cluster = node->snapshot().cluster;
-    if (!cluster) return fail(res, 409, "node has no cluster config");
+    if (!cluster) fail(res, 409, "node has no cluster config");
+    return cluster;
+  };
+  server_->Get(R"(/v1/nodes/([^/]+)/etcd)", [cluster_of](const httplib::Request& req,
+                                                         httplib::Response& res) {
+    auto cluster = cluster_of(req, res);
+    if (!cluster) return;
     json members = json::array();
     for (const auto& m : cluster->etcd.members()) {
       char id[17];
@@ -177,12 +186,11 @@ void AdminApi::routes() {
                {"members", members},
                {"key_count", cluster->etcd.key_count()}});
   });
-  server_->Post(R"(/v1/nodes/([^/]+)/etcd/keys)", [this](const httplib::Request& req,
-                                                         httplib::Response& res) {
-    auto node = emulator_.find_node(req.matches[1]);
-    if (!node) return fail(res, 404, "no node " + std::string(req.matches[1]));
-    auto cluster = node->snapshot().cluster;
-    if (!cluster || !cluster->etcd.bootstrapped()) return fail(res, 409, "etcd is not running");
+  server_->Post(R"(/v1/nodes/([^/]+)/etcd/keys)", [cluster_of](const httplib::Request& req,
+                                                               httplib::Response& res) {
+    auto cluster = cluster_of(req, res);
+    if (!cluster) return;
+    if (!cluster->etcd.bootstrapped()) return fail(res, 409, "etcd is not running");
     json body = json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.contains("key") || !body["key"].is_string() ||
         !body.contains("value") || !body["value"].is_string()) {
@@ -191,12 +199,10 @@ void AdminApi::routes() {
     cluster->etcd.put(body["key"], body["value"]);
     reply(res, 200, body);
   });
-  server_->Get(R"(/v1/nodes/([^/]+)/etcd/keys)", [this](const httplib::Request& req,
-                                                        httplib::Response& res) {
-    auto node = emulator_.find_node(req.matches[1]);
-    if (!node) return fail(res, 404, "no node " + std::string(req.matches[1]));
-    auto cluster = node->snapshot().cluster;
-    if (!cluster) return fail(res, 409, "node has no cluster config");
+  server_->Get(R"(/v1/nodes/([^/]+)/etcd/keys)", [cluster_of](const httplib::Request& req,
+                                                              httplib::Response& res) {
+    auto cluster = cluster_of(req, res);
+    if (!cluster) return;
     const std::string key = req.get_param_value("key");
     auto value = cluster->etcd.get(key);
     if (!value) return fail(res, 404, "no key " + key);

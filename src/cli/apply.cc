@@ -37,6 +37,7 @@ struct ApplyOptions {
   std::string out_dir = "out";
   bool yes = false;
   std::string wait_timeout = "20m";
+  std::string on_failure = "rollback";
   TalosAccessOptions access;
 };
 
@@ -97,6 +98,8 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
   engine_options.wait.timeout = *wait;
   engine_options.health_timeout = *wait;
   engine_options.etcd_backup_dir = opts.out_dir + "/etcd-backups";
+  engine_options.on_upgrade_failure = opts.on_failure == "stop" ? engine::UpgradeFailure::Stop
+                                                                : engine::UpgradeFailure::Rollback;
   std::optional<Estate> estate = open_estate(opts.file, opts.access, ctx);
   if (!estate) {
     return kExitError;
@@ -155,6 +158,12 @@ void register_apply(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   cmd->add_option("--out", opts->out_dir, "where talosconfig and kubeconfig are written, and etcd-backups/ (a "
                  "snapshot before a control plane leaves, the newest 5 kept)")
+      ->capture_default_str();
+  cmd->add_option("--on-failure", opts->on_failure,
+                  "a node that fails its Talos upgrade (falls back, or fails the health gate): "
+                  "rollback (Talos's Rollback, back into service) or stop (left as it is); the "
+                  "rollout stops either way")
+      ->check(CLI::IsMember({"rollback", "stop"}))
       ->capture_default_str();
   cmd->add_option("--wait-timeout", opts->wait_timeout,
                   "how long apply waits for one node or health gate before it gives up (e.g. 90s, "

@@ -17,7 +17,10 @@
 #include "engine/etcd_backup.h"
 #include "engine/node_bringup.h"
 #include "engine/node_removal.h"
+#include "engine/talos_upgrade.h"
 #include "engine/vm_request.h"
+#include "spec/talos_upgrade_path.h"
+#include "talos/cluster_configs.h"
 #include "util/file.h"
 #include "util/parallel.h"
 
@@ -117,6 +120,7 @@ class Applier {
     RETURN_IF_ERROR(remove_stale_members(of(plan, Subject::EtcdMember, ChangeKind::Delete)));
     RETURN_IF_ERROR(bring_up(plan));
     RETURN_IF_ERROR(restart_for_pending_hardware());
+    RETURN_IF_ERROR(upgrade_talos(of(plan, Subject::Talos)));
     RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
     RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {
@@ -465,6 +469,137 @@ class Applier {
     return {};
   }
 
+  // Every node one at a time, control planes first (the plan's order), step by step: all nodes
+  // reach one version of the path before any goes on to the next.
+  util::Result<void> upgrade_talos(const std::vector<Change>& upgrades) {
+    const std::optional<spec::Version> to = spec::parse_version(desired_.talos_version);
+    std::map<std::string, std::vector<spec::Version>> steps_of;
+    std::set<spec::Version> steps;
+    for (const Change& c : upgrades) {
+      const plan::ObservedNode* talos = observed_.node_of(c.target);
+      TALFORGE_ASSERT(talos != nullptr && to.has_value());
+      running_[c.target] = talos->talos_version;
+      ASSIGN_OR_RETURN(std::vector<spec::Version> path,
+                       spec::talos_upgrade_path(*spec::parse_version(talos->talos_version), *to));
+      if (path.empty()) {
+        path.push_back(*to);  // the same version from a new installer image (the schematic)
+      }
+      steps.insert(path.begin(), path.end());
+      steps_of[c.target] = std::move(path);
+    }
+    for (const spec::Version& version : steps) {
+      for (const Change& c : upgrades) {
+        const std::vector<spec::Version>& path = steps_of.at(c.target);
+        if (std::find(path.begin(), path.end(), version) != path.end()) {
+          RETURN_IF_ERROR(upgrade_one(c.target, version, version == path.back(), upgrades));
+        }
+      }
+    }
+    return {};
+  }
+
+  util::Result<void> upgrade_one(const std::string& name, const spec::Version& version,
+                                 bool last_step, const std::vector<Change>& upgrades) {
+    const spec::Node& n = node(name);
+    if (n.role == spec::NodeRole::ControlPlane) {
+      RETURN_IF_ERROR(backup_etcd());
+    }
+    const std::string tag = "v" + version.str();
+    const NodeUpgrade upgrade{n.name, n.address,
+                              talos::installer_image(cluster_, desired_.schematic_id, tag), tag,
+                              desired_.schematic_id};
+    const DrainedNode drained{n.name, control_plane_addresses()};
+    auto step = s_.progress.start(name, "talos.upgrade");
+    util::Result<void> r = run_drained(drained, s_.kube, s_.progress.clock(), options_.wait, step,
+                                       [&]() -> util::Result<void> {
+                                         RETURN_IF_ERROR(upgrade_node(upgrade, s_.dial,
+                                                                      s_.talos_port_open,
+                                                                      s_.progress.clock(),
+                                                                      options_.wait, step));
+                                         if (last_step) {
+                                           RETURN_IF_ERROR(config_after_upgrade(n, step));
+                                         }
+                                         return {};
+                                       });
+    if (r.ok()) {
+      step.note("health gate");
+      r = wait_cluster_healthy(cluster_, s_.dial, options_.health_timeout, step);
+    }
+    if (!r.ok()) {
+      util::Error failed = after_failed_upgrade(upgrade, drained, std::move(r).error(), step);
+      step.fail(failed.describe());
+      return std::move(failed).with_context(rollout_report(name, tag, upgrades));
+    }
+    running_[name] = tag;
+    step.finish(fmt::format("runs {}", tag));
+    return {};
+  }
+
+  // The new release's config, once the node runs it (it may use settings the old one lacks).
+  util::Result<void> config_after_upgrade(const spec::Node& n, Progress::Step& step) {
+    const NodeTarget target{n.name, n.address, expected_uuid(n.name), desired(n.name).config_yaml};
+    return ensure_node_config(target, s_.dial, s_.talos_port_open, s_.progress.clock(),
+                              options_.wait, step);
+  }
+
+  // Rollback (default): a node that fell back to its old slot is put back into service; one
+  // that failed its gates on the new version is rolled back first. Stop: left as it is.
+  util::Error after_failed_upgrade(const NodeUpgrade& upgrade, const DrainedNode& drained,
+                                   util::Error error, Progress::Step& step) {
+    if (options_.on_upgrade_failure == UpgradeFailure::Stop) {
+      return std::move(error).with_hint(fmt::format(
+          "{} was left as it is (--on-failure stop); fix it, then run apply again",
+          upgrade.name));
+    }
+    const std::string before = running_.at(upgrade.name);
+    util::Result<std::string> now = [&]() -> util::Result<std::string> {
+      ASSIGN_OR_RETURN(std::unique_ptr<talos::Api> api,
+                       s_.dial(upgrade.address, talos::ConnectMode::Secure));
+      ASSIGN_OR_RETURN(talos::VersionInfo v, api->version());
+      return v.tag;
+    }();
+    if (now.ok() && *now != before) {
+      now = roll_back_node(upgrade, s_.dial, s_.talos_port_open, s_.progress.clock(),
+                           options_.wait, step);
+    }
+    util::Result<void> back = now.ok() ? return_to_service(drained, s_.kube, s_.progress.clock(),
+                                                           options_.wait)
+                                       : util::Result<void>(now.error());
+    if (!back.ok()) {
+      return std::move(error).with_hint(fmt::format(
+          "{} could not be returned to {} and into service ({}); look at it with `talforge "
+          "status`",
+          upgrade.name, before, back.error().describe()));
+    }
+    step.note(fmt::format("rolled back: runs {} again, uncordoned", *now));
+    error.message += fmt::format("; {} was rolled back and runs {} again", upgrade.name, *now);
+    return std::move(error).with_hint(
+        "fix the cause (the installer image, cluster.yaml), then run apply again: it goes on "
+        "with the nodes not yet upgraded");
+  }
+
+  // "rollout stopped at cp-2 (→ v1.12.11): cp-1 runs v1.12.11; untouched: cp-3, worker-1"
+  std::string rollout_report(const std::string& failed, const std::string& tag,
+                             const std::vector<Change>& upgrades) const {
+    std::vector<std::string> done, untouched;
+    for (const Change& c : upgrades) {
+      if (c.target == failed) {
+        continue;
+      }
+      const plan::ObservedNode* talos = observed_.node_of(c.target);
+      const std::string& now = running_.at(c.target);
+      if (talos != nullptr && now != talos->talos_version) {
+        done.push_back(fmt::format("{} runs {}", c.target, now));
+      } else {
+        untouched.push_back(c.target);
+      }
+    }
+    return fmt::format("Talos rollout stopped at {} (→ {}){}{}", failed, tag,
+                       done.empty() ? "" : fmt::format("; {}", fmt::join(done, ", ")),
+                       untouched.empty() ? ""
+                                         : fmt::format("; untouched: {}", fmt::join(untouched, ", ")));
+  }
+
   // One node at a time, after bring-up: each is drained, its VM shut down and started again (PVE
   // applies pending CPUs/memory only at power-on), and it must be Ready before the next one.
   util::Result<void> restart_for_pending_hardware() {
@@ -627,7 +762,8 @@ class Applier {
   std::map<std::string, std::string> uuids_;
   std::map<std::string, int> vmids_;
   std::vector<std::string> restarts_;
-  bool etcd_backed_up_ = false;  // nodes whose VM has hardware changes pending
+  bool etcd_backed_up_ = false;
+  std::map<std::string, std::string> running_;  // Talos version of each node being upgraded  // nodes whose VM has hardware changes pending
   // Concurrent VM creations per PVE node.
   std::map<std::string, std::unique_ptr<std::counting_semaphore<>>> pve_slots_;
 };

@@ -35,6 +35,10 @@ struct ApplyServices {
   std::function<util::Result<std::unique_ptr<kube::Api>>(const std::string& address)> kube;
 };
 
+// What a Talos upgrade does to a node that fails it (falls back to its old slot, or fails the
+// health gate on the new version): Talos's Rollback and back into service, or left as it is.
+enum class UpgradeFailure { Rollback, Stop };
+
 struct ApplyOptions {
   std::size_t vm_parallel_per_pve_node = 4;
   int first_vmid = 100;  // allocation starts here for nodes without a vmid
@@ -44,6 +48,7 @@ struct ApplyOptions {
   // this directory, of which the newest `etcd_backups_kept` are kept. Empty: no snapshot.
   std::string etcd_backup_dir;
   std::size_t etcd_backups_kept = 5;
+  UpgradeFailure on_upgrade_failure = UpgradeFailure::Rollback;
 };
 
 util::Result<void> apply_plan(const spec::Cluster& cluster, const plan::Desired& desired,

@@ -3,6 +3,7 @@
 
 #include "factory/client.h"
 #include "spec/node_mac.h"
+#include "talos/cluster_configs.h"
 #include "util/ascii.h"
 
 namespace engine {
@@ -40,6 +41,7 @@ plan::Desired desired_state(const spec::Cluster& cluster,
   desired.cluster = cluster.name;
   desired.talos_version = cluster.talos_version;
   desired.schematic_id = schematic_id;
+  desired.installer_image = talos::installer_image(cluster, schematic_id);
   desired.boot_image_filename = factory::boot_iso(cluster.image.factory_url, schematic_id,
                                                   cluster.talos_version, cluster.image.platform)
                                     .filename;

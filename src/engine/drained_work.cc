@@ -8,70 +8,62 @@
 namespace engine {
 namespace {
 
-struct KubeView {
-  std::unique_ptr<kube::Api> api;
-  bool knows_node = false;
-};
-
-// The first control plane whose Kubernetes API answers about the node.
-util::Result<KubeView> kube_view(const DrainedNode& node, const KubeConnect& kube) {
+// The first control plane whose Kubernetes API answers `ask` without an error; the client stays
+// usable for more calls. A control plane that is itself restarting serves no API meanwhile.
+util::Result<std::unique_ptr<kube::Api>> first_answering(
+    const DrainedNode& node, const KubeConnect& kube,
+    const std::function<util::Result<void>(kube::Api&)>& ask) {
   util::Error last = util::Error::unavailable("no control plane to ask");
   for (const std::string& address : node.control_planes) {
     util::Result<std::unique_ptr<kube::Api>> api = kube(address);
-    if (!api.ok()) {
-      last = std::move(api).error();
-      continue;
+    util::Result<void> answered = api.ok() ? ask(**api) : util::Result<void>(api.error());
+    if (answered.ok()) {
+      return std::move(*api);
     }
-    util::Result<kube::NodeInfo> info = (*api)->get_node(node.name);
-    if (info.ok() || info.error().code == util::ErrorCode::NotFound) {
-      return KubeView{std::move(*api), info.ok()};
-    }
-    last = std::move(info).error();
+    last = std::move(answered).error();
   }
-  return std::move(last)
-      .with_context(fmt::format("no control plane's Kubernetes API answers about {}", node.name))
-      .with_hint("bring the Kubernetes API back, then run apply again");
-}
-
-// Through any control plane: a control plane that is itself restarting serves no API meanwhile.
-util::Result<void> wait_ready_and_uncordon(const DrainedNode& node, const KubeConnect& kube,
-                                           util::Clock& clock, const WaitPolicy& wait) {
-  return wait_until(
-      fmt::format("{} Ready in Kubernetes and uncordoned", node.name), clock, wait,
-      [&]() -> util::Result<void> {
-        util::Error last = util::Error::unavailable("no control plane to ask");
-        for (const std::string& address : node.control_planes) {
-          util::Result<std::unique_ptr<kube::Api>> api = kube(address);
-          if (!api.ok()) {
-            last = std::move(api).error();
-            continue;
-          }
-          util::Result<kube::NodeInfo> ready =
-              (*api)->wait_node_ready(node.name, std::chrono::seconds(5));
-          util::Result<void> uncordoned =
-              ready.ok() ? (*api)->uncordon(node.name) : util::Result<void>(ready.error());
-          if (uncordoned.ok()) {
-            return {};
-          }
-          last = std::move(uncordoned).error();
-        }
-        return util::Error::unavailable(last.describe());
-      });
+  return last;
 }
 
 }  // namespace
 
+util::Result<void> return_to_service(const DrainedNode& node, const KubeConnect& kube,
+                                     util::Clock& clock, const WaitPolicy& wait) {
+  return wait_until(
+      fmt::format("{} Ready in Kubernetes and uncordoned", node.name), clock, wait,
+      [&]() -> util::Result<void> {
+        util::Result<std::unique_ptr<kube::Api>> done =
+            first_answering(node, kube, [&](kube::Api& api) -> util::Result<void> {
+              RETURN_IF_ERROR(api.wait_node_ready(node.name, std::chrono::seconds(5)));
+              return api.uncordon(node.name);
+            });
+        return done.ok() ? util::Result<void>() : util::Error::unavailable(done.error().describe());
+      });
+}
+
 util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube, util::Clock& clock,
                                const WaitPolicy& wait, Progress::Step& step,
                                const std::function<util::Result<void>()>& work) {
-  ASSIGN_OR_RETURN(KubeView view, kube_view(node, kube));
-  if (!view.knows_node) {
+  bool known = false;
+  util::Result<std::unique_ptr<kube::Api>> api =
+      first_answering(node, kube, [&](kube::Api& asked) -> util::Result<void> {
+        util::Result<kube::NodeInfo> info = asked.get_node(node.name);
+        known = info.ok();
+        return known || info.error().code == util::ErrorCode::NotFound ? util::Result<void>()
+                                                                       : info.error();
+      });
+  if (!api.ok()) {
+    return std::move(api).error()
+        .with_context(fmt::format("no control plane's Kubernetes API answers about {}", node.name))
+        .with_hint("bring the Kubernetes API back, then run apply again");
+  }
+  if (!known) {
     step.note("not a Kubernetes node yet: nothing to drain");
     return work();
   }
-  util::Result<kube::DrainSummary> drained = view.api->drain(node.name, {});
+  util::Result<kube::DrainSummary> drained = (*api)->drain(node.name, {});
   if (!drained.ok()) {
-    (void)view.api->uncordon(node.name);  // as it was; the drain error is what counts
+    (void)(*api)->uncordon(node.name);  // as it was; the drain error is what counts
     return std::move(drained).error().with_context(
         fmt::format("drain {} (uncordoned again; nothing else was done)", node.name));
   }
@@ -84,7 +76,7 @@ util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube,
   if (util::Result<void> done = work(); !done.ok()) {
     return left_cordoned(std::move(done).error());
   }
-  if (util::Result<void> back = wait_ready_and_uncordon(node, kube, clock, wait); !back.ok()) {
+  if (util::Result<void> back = return_to_service(node, kube, clock, wait); !back.ok()) {
     return left_cordoned(std::move(back).error());
   }
   step.note("Ready again and uncordoned");

@@ -32,4 +32,9 @@ util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube,
                                const WaitPolicy& wait, Progress::Step& step,
                                const std::function<util::Result<void>()>& work);
 
+// Waits until the node reports Ready (through any control plane's Kubernetes API) and uncordons
+// it: what run_drained does after the work, for a caller that takes over after a failed work.
+util::Result<void> return_to_service(const DrainedNode& node, const KubeConnect& kube,
+                                     util::Clock& clock, const WaitPolicy& wait);
+
 }  // namespace engine

@@ -114,4 +114,13 @@ util::Result<std::vector<std::string>> config_differences(std::string_view activ
   return std::vector<std::string>(paths.begin(), paths.end());
 }
 
+std::string install_image_of(std::string_view config) {
+  util::Result<std::map<std::string, json>> docs = documents(config, "machine config");
+  if (!docs.ok() || docs->count("v1alpha1") == 0) {
+    return "";
+  }
+  const json image = docs->at("v1alpha1").value(json::json_pointer("/machine/install/image"), json());
+  return image.is_string() ? image.get<std::string>() : "";
+}
+
 }  // namespace plan

@@ -17,4 +17,8 @@ namespace plan {
 util::Result<std::vector<std::string>> config_differences(std::string_view active,
                                                           std::string_view desired);
 
+// machine.install.image of a config (the installer it was installed or last upgraded with);
+// empty when it names none or is not YAML.
+std::string install_image_of(std::string_view config);
+
 }  // namespace plan

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "plan/config_compare.h"
+#include "spec/talos_upgrade_path.h"
 
 namespace plan {
 namespace {
@@ -81,7 +82,8 @@ class Differ {
                                "download from the Image Factory"});
       }
     }
-    for (auto* list : {&vms_, &power_, &configs_, &cluster_, &deletes_}) {
+    for (auto* list :
+         {&vms_, &power_, &configs_, &cluster_, &upgrades_, &worker_upgrades_, &deletes_}) {
       out.changes.insert(out.changes.end(), list->begin(), list->end());
     }
     out.notes = std::move(notes_);
@@ -171,6 +173,9 @@ class Differ {
                                    node.name, talos->error));
       return;
     }
+    if (upgrade(node, *talos)) {
+      return;  // the new config follows the upgrade (it may use the new release's settings)
+    }
     util::Result<std::vector<std::string>> paths =
         config_differences(*talos->config_yaml, node.config_yaml);
     if (!paths.ok()) {
@@ -187,6 +192,39 @@ class Differ {
     }
     configs_.push_back({ChangeKind::Update, Subject::MachineConfig, node.name, shown,
                         "applied in place; Talos reboots only if a changed setting needs it"});
+  }
+
+  // A node on another Talos version, or installed from another installer image (the schematic:
+  // extensions, kernel arguments), is upgraded in place — never replaced. Across minors the
+  // upgrade goes through the newest patch of each minor in between (talos.md §0). True when an
+  // upgrade (or a blocker about one) was planned.
+  bool upgrade(const DesiredNode& node, const ObservedNode& talos) {
+    const std::optional<spec::Version> from = spec::parse_version(talos.talos_version);
+    const std::optional<spec::Version> to = spec::parse_version(desired_.talos_version);
+    const std::string installed = install_image_of(*talos.config_yaml);
+    const bool new_image = !installed.empty() && !desired_.installer_image.empty() &&
+                           installed != desired_.installer_image;
+    if (!from || !to || (*from == *to && !new_image)) {
+      return false;
+    }
+    util::Result<std::vector<spec::Version>> steps = spec::talos_upgrade_path(*from, *to);
+    if (!steps.ok()) {
+      blockers_.push_back(fmt::format("{}: {}", node.name, steps.error().describe()));
+      return true;
+    }
+    std::string path = "v" + from->str();
+    for (const spec::Version& step : *steps) {
+      path += " → v" + step.str();
+    }
+    std::vector<std::string> details;
+    details.push_back(steps->empty() ? fmt::format("v{}, new installer image", from->str()) : path);
+    details.push_back(desired_.installer_image);
+    // Control planes first (talos.md §9.1: one node at a time either way).
+    auto& list = node.role == spec::NodeRole::ControlPlane ? upgrades_ : worker_upgrades_;
+    list.push_back({ChangeKind::Update, Subject::Talos, node.name, details,
+                         "in-place upgrade (A/B), one node at a time, drained, health-gated; "
+                         "then its machine config"});
+    return true;
   }
 
   // Planned unless a control plane reports members; when none could be asked, apply's guard
@@ -259,7 +297,8 @@ class Differ {
   const Desired& desired_;
   const Observed& observed_;
   std::set<BootImage> images_needed_;
-  std::vector<Change> stale_members_, vms_, power_, configs_, cluster_, deletes_;
+  std::vector<Change> stale_members_, vms_, power_, configs_, cluster_, upgrades_,
+      worker_upgrades_, deletes_;
   std::vector<std::string> notes_;
   std::vector<std::string> blockers_;
 };

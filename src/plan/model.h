@@ -50,6 +50,7 @@ struct Desired {
   std::string cluster;
   std::string talos_version;
   std::string schematic_id;
+  std::string installer_image;  // what machine.install.image says in every generated config
   std::string boot_image_filename;
   std::string iso_storage;
   std::vector<DesiredNode> nodes;  // in cluster.yaml order
@@ -96,7 +97,7 @@ struct Observed {
 
 enum class ChangeKind { Create, Update, Replace, Delete, Run };
 
-enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember };
+enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember, Talos };
 
 struct Change {
   ChangeKind kind = ChangeKind::Create;

@@ -81,6 +81,8 @@ const char* subject_name(Subject subject) {
       return "bootstrap";
     case Subject::EtcdMember:
       return "etcd-member";
+    case Subject::Talos:
+      return "talos";
   }
   return "unknown";
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -11,11 +12,11 @@ namespace spec {
 namespace {
 
 constexpr std::array<TalosRelease, 5> kReleases{{
-    {1, 9, "v1.9.6", "1.32.4", "1.27.0", 32},
-    {1, 10, "v1.10.9", "1.33.6", "1.28.0", 33},
-    {1, 11, "v1.11.6", "1.34.1", "1.29.0", 34},
-    {1, 12, "v1.12.11", "1.35.4", "1.30.0", 35},
-    {1, 13, "v1.13.9", "1.36.3", "1.31.0", 36},
+    {1, 9, "v1.9.6", "1.32.4", "1.27.0", 32, "1.8.0"},
+    {1, 10, "v1.10.9", "1.33.6", "1.28.0", 33, "1.8.0"},
+    {1, 11, "v1.11.6", "1.34.1", "1.29.0", 34, "1.9.0"},
+    {1, 12, "v1.12.11", "1.35.4", "1.30.0", 35, "1.10.0"},
+    {1, 13, "v1.13.9", "1.36.3", "1.31.0", 36, "1.11.0"},
 }};
 
 // Reads one decimal component (no sign, no leading zeros) and the character after it.
@@ -45,6 +46,17 @@ bool valid_prerelease(std::string_view pre) {
 }
 
 }  // namespace
+
+std::strong_ordering Version::operator<=>(const Version& other) const {
+  if (auto c = std::tie(major, minor, patch) <=> std::tie(other.major, other.minor, other.patch);
+      c != 0) {
+    return c;
+  }
+  if (prerelease.empty() != other.prerelease.empty()) {
+    return prerelease.empty() ? std::strong_ordering::greater : std::strong_ordering::less;
+  }
+  return prerelease <=> other.prerelease;
+}
 
 std::string Version::str() const {
   std::string s = fmt::format("{}.{}.{}", major, minor, patch);

@@ -2,6 +2,7 @@
 // generates configs for, and the Kubernetes window and default of each.
 #pragma once
 
+#include <compare>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,7 +18,10 @@ struct Version {
 
   // "1.11.6" (no leading v), with "-prerelease" when present.
   std::string str() const;
-  auto operator<=>(const Version& other) const = default;
+  // Semver precedence: a pre-release comes before its release (1.14.0-rc.1 < 1.14.0); two
+  // pre-releases compare as text.
+  std::strong_ordering operator<=>(const Version& other) const;
+  bool operator==(const Version& other) const = default;
   bool same_minor(int maj, int min) const { return major == maj && minor == min; }
 };
 
@@ -31,6 +35,7 @@ struct TalosRelease {
   std::string_view default_kubernetes;  // what `talosctl gen config` picks
   std::string_view kubernetes_min;      // oldest Kubernetes accepted, "1.29.0"
   int kubernetes_max_minor;             // newest Kubernetes minor accepted (1.34 → 34)
+  std::string_view upgrade_from;        // oldest Talos a node may upgrade from to this release
 };
 
 // Talos v1.9 … v1.13, oldest first.

@@ -146,11 +146,16 @@ Result<std::string> node_config(const spec::Cluster& c, const spec::Node& n, con
 }  // namespace
 
 std::string installer_image(const spec::Cluster& c, const std::string& schematic_id) {
-  Result<VersionContract> contract = VersionContract::parse(c.talos_version);
+  return installer_image(c, schematic_id, c.talos_version);
+}
+
+std::string installer_image(const spec::Cluster& c, const std::string& schematic_id,
+                            const std::string& version) {
+  Result<VersionContract> contract = VersionContract::parse(version);
   const bool platform_installer = contract.ok() && contract->at_least(1, 10);
   const std::string repo = platform_installer ? c.image.platform + "-installer" : "installer";
   return fmt::format("{}/{}/{}:{}", factory_host(c.image.factory_url), repo, schematic_id,
-                     c.talos_version);
+                     version);
 }
 
 GenOptions cluster_gen_options(const spec::Cluster& c, const std::string& schematic_id) {

@@ -26,6 +26,9 @@ struct NodeConfig {
 // <factory host>/<platform>-installer/<schematic>:<version> (Talos ≥ 1.10),
 // <factory host>/installer/<schematic>:<version> before.
 std::string installer_image(const spec::Cluster& cluster, const std::string& schematic_id);
+// The same for another Talos version ("v1.12.11"), e.g. a step of an upgrade.
+std::string installer_image(const spec::Cluster& cluster, const std::string& schematic_id,
+                            const std::string& version);
 
 // The gen-config inputs shared by all nodes of the cluster.
 GenOptions cluster_gen_options(const spec::Cluster& cluster, const std::string& schematic_id);

@@ -223,6 +223,45 @@ TEST(PlanDiff, AControlPlaneWhoseVmIsGoneLosesItsOldMemberBeforeItIsBuiltAgain) 
   EXPECT_THAT(lines(p), ::testing::Contains("create vm cp-2"));
 }
 
+TEST(PlanDiff, ANewTalosVersionIsAnInPlaceUpgradeThroughEachMinorControlPlanesFirst) {
+  Desired d = two_nodes();
+  std::swap(d.nodes[0], d.nodes[1]);  // cluster.yaml lists the worker first
+  Observed o = converged(d);
+  d.talos_version = "v1.13.9";
+  d.nodes[1].config_yaml += "# what the v1.13 contract changes\n";
+  const Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("update talos cp-1", "update talos w-1"));
+  EXPECT_EQ(p.changes[0].details.at(0), "v1.11.6 → v1.12.11 → v1.13.9");
+  EXPECT_THAT(p.changes[0].reason, HasSubstr("in-place upgrade"));
+  EXPECT_TRUE(p.blockers.empty());
+}
+
+TEST(PlanDiff, ANewSchematicIsAnUpgradeToTheSameVersion) {
+  const std::string old_image = "factory.talos.dev/installer/aaa:v1.11.6";
+  Desired d = two_nodes();
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = "version: v1alpha1\nmachine:\n  install:\n    image: " + old_image + "\n";
+  }
+  Observed o = converged(d);
+  EXPECT_TRUE(diff(d, o).empty()) << "no installer image known: nothing to compare";
+  d.installer_image = old_image;
+  EXPECT_TRUE(diff(d, o).empty());
+  d.installer_image = "factory.talos.dev/installer/bbb:v1.11.6";
+  const Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("update talos cp-1", "update talos w-1"));
+  EXPECT_EQ(p.changes[0].details.at(0), "v1.11.6, new installer image");
+  EXPECT_EQ(p.changes[0].details.at(1), d.installer_image);
+}
+
+TEST(PlanDiff, ADowngradeBlocksThePlan) {
+  Desired d = two_nodes();
+  Observed o = converged(d);
+  d.talos_version = "v1.10.9";
+  const Plan p = diff(d, o);
+  ASSERT_EQ(p.blockers.size(), 2u);
+  EXPECT_THAT(p.blockers[0], HasSubstr("cp-1: v1.10.9 is older than the v1.11.6"));
+}
+
 TEST(PlanDiff, NodesOfAnotherPkiBlockThePlan) {
   const Desired d = two_nodes();
   Observed o = converged(d);

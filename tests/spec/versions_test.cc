@@ -36,6 +36,16 @@ TEST(SpecVersions, ParsesWithOrWithoutLeadingV) {
   EXPECT_FALSE(parse_version("").has_value());
 }
 
+TEST(SpecVersions, APreReleaseComesBeforeItsRelease) {
+  const Version rc = *parse_version("v1.14.0-rc.1");
+  const Version release = *parse_version("v1.14.0");
+  EXPECT_LT(rc, release);
+  EXPECT_LT(*parse_version("v1.13.9"), rc);
+  EXPECT_LT(*parse_version("v1.14.0-alpha.2"), rc);
+  EXPECT_EQ(*parse_version("1.14.0"), release);
+  EXPECT_LT(*parse_version("v1.9.6"), *parse_version("v1.10.0"));
+}
+
 TEST(SpecVersions, NormalisesTalosWithVAndKubernetesWithout) {
   const Loaded loaded = load_versions("1.12.3", "v1.35.0");
   ASSERT_TRUE(loaded.ok()) << spec_test::describe(loaded.diagnostics);

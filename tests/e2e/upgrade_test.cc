@@ -1,0 +1,141 @@
+// Rolling Talos upgrades (issue #7): a one-line change of talosVersion upgrades every node in
+// place, one at a time, control planes first, through each minor in between; a node whose new
+// slot does not boot stops the rollout, is put back into service on its old version, and a re-run
+// goes on from there without upgrading any node twice.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+#include "e2e/lab_support.h"
+#include "process.h"
+
+namespace e2e {
+namespace {
+
+using ::testing::HasSubstr;
+
+void set_talos_version(Lab& lab, const std::string& version) {
+  const std::string path = lab.dir() + "/cluster.yaml";
+  const std::string text = testing_process::slurp(path);
+  std::ofstream(path) << std::regex_replace(text, std::regex("talosVersion: v[0-9.]+"),
+                                            "talosVersion: " + version);
+}
+
+std::map<std::string, std::string> versions(Lab& lab) {
+  std::map<std::string, std::string> out;
+  for (const auto& node : lab.talos_nodes()) {
+    out[node["hostname"].get<std::string>()] = node["talos_version"];
+  }
+  return out;
+}
+
+struct Interval {
+  std::string node;
+  int started = 0;  // line numbers in the NDJSON stream
+  int ended = 0;
+};
+
+// The talos.upgrade steps of an NDJSON event stream, in the order they started.
+std::vector<Interval> upgrade_steps(const std::string& ndjson) {
+  std::vector<Interval> out;
+  std::istringstream in(ndjson);
+  std::string line;
+  for (int n = 0; std::getline(in, line); ++n) {
+    const nlohmann::json event = nlohmann::json::parse(line, nullptr, false);
+    if (event.is_discarded() || event.value("step", "") != "talos.upgrade") {
+      continue;
+    }
+    if (event["state"] == "started") {
+      out.push_back({event["target"], n, 0});
+    } else if (event["state"] == "done" || event["state"] == "failed") {
+      for (Interval& i : out) {
+        if (i.node == event["target"] && i.ended == 0) {
+          i.ended = n;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Subnet 117.
+TEST(UpgradeE2e, TwoMinorsAheadGoesThroughTheReleaseBetweenOneNodeAtATime) {
+  Lab lab(117);
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  const nlohmann::json before = lab.talos_counters();
+
+  set_talos_version(lab, "v1.13.9");
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("~ talos           cp-1"));
+  EXPECT_THAT(plan.out, HasSubstr("v1.11.6 → v1.12.11 → v1.13.9"));
+  EXPECT_THAT(plan.out, ::testing::Not(HasSubstr("- vm"))) << "never a replacement";
+  const auto apply = lab.talforge({"apply", "--yes", "-o", "json"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+
+  for (const auto& [node, version] : versions(lab)) {
+    EXPECT_EQ(version, "v1.13.9") << node;
+  }
+  const nlohmann::json after = lab.talos_counters();
+  EXPECT_EQ(after["upgrades"].get<int>() - before["upgrades"].get<int>(), 10) << "5 nodes × 2";
+  EXPECT_EQ(after["upgrade_fallbacks"], 0);
+  EXPECT_EQ(after["quorum_losses"], 0);
+
+  // One node at a time, control planes first, every node once per step.
+  const std::vector<Interval> steps = upgrade_steps(apply.out);
+  ASSERT_EQ(steps.size(), 10u) << apply.out;
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    order.push_back(steps[i].node);
+    EXPECT_GT(steps[i].ended, steps[i].started);
+    if (i > 0) {
+      EXPECT_GT(steps[i].started, steps[i - 1].ended) << "two nodes upgrading at once";
+    }
+  }
+  EXPECT_THAT(order, ::testing::ElementsAre("cp-1", "cp-2", "cp-3", "worker-1", "worker-2",
+                                            "cp-1", "cp-2", "cp-3", "worker-1", "worker-2"));
+  EXPECT_THAT(apply.out, HasSubstr("cordoned and drained"));
+  const auto again = lab.talforge({"plan"});
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+}
+
+// Subnet 118.
+TEST(UpgradeE2e, ANodeWhoseNewSlotDoesNotBootStopsTheRolloutAndARerunGoesOn) {
+  Lab lab(118);
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  EXPECT_EQ(lab.talos_admin_post("/v1/nodes/" + lab.address(12) + "/faults",
+                                 {{"upgrade_boots_bad", true}}),
+            200);
+  const int upgrades_before = lab.talos_counters()["upgrades"];
+
+  set_talos_version(lab, "v1.12.11");
+  const auto failed = lab.talforge({"apply", "--yes"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_THAT(failed.err, HasSubstr("Talos rollout stopped at cp-2 (→ v1.12.11); cp-1 runs "
+                                    "v1.12.11; untouched: cp-3, worker-1, worker-2"));
+  EXPECT_THAT(failed.err, HasSubstr("fell back"));
+  EXPECT_THAT(failed.err, HasSubstr("cp-2 was rolled back and runs v1.11.6 again"));
+  std::map<std::string, std::string> now = versions(lab);
+  EXPECT_EQ(now["cp-1"], "v1.12.11");
+  EXPECT_EQ(now["cp-2"], "v1.11.6");
+  EXPECT_EQ(now["cp-3"], "v1.11.6");
+  EXPECT_EQ(now["worker-1"], "v1.11.6");
+  const auto cordoned = lab.kubectl("https://" + lab.address(11) + ":6443",
+                                    {"get", "node", "cp-2", "-o", "jsonpath={.spec.unschedulable}"});
+  EXPECT_EQ(cordoned.out, "") << "cp-2 must be back in service";
+
+  // The bad image was tried once (the fault clears); the re-run goes on from cp-2.
+  const auto resumed = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  for (const auto& [node, version] : versions(lab)) {
+    EXPECT_EQ(version, "v1.12.11") << node;
+  }
+  EXPECT_EQ(lab.talos_counters()["upgrades"].get<int>() - upgrades_before, 6)
+      << "cp-1 once, cp-2 twice (the fall-back and the retry), three more once";
+  EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
+}
+
+}  // namespace
+}  // namespace e2e
