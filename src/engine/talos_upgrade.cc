@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "spec/versions.h"
+#include "talos/machine_stage.h"
 #include "talos/running_schematic.h"
 
 namespace engine {
@@ -84,8 +85,15 @@ util::Result<void> upgrade_node(const NodeUpgrade& upgrade, const TalosDialer& d
       return {};
     }
   }
-  step.note(fmt::format("upgrading {} → {} ({})", before.tag, upgrade.version, upgrade.image));
-  RETURN_IF_ERROR(send_upgrade(*api, upgrade, before.tag, step));
+  // An upgrade sent by a run that was killed may still be installing: wait for it, never send a
+  // second one.
+  ASSIGN_OR_RETURN(const talos::MachineStage stage, talos::machine_stage(*api));
+  if (stage == talos::MachineStage::Upgrading || stage == talos::MachineStage::Rebooting) {
+    step.note("an upgrade is already under way: waiting for it");
+  } else {
+    step.note(fmt::format("upgrading {} → {} ({})", before.tag, upgrade.version, upgrade.image));
+    RETURN_IF_ERROR(send_upgrade(*api, upgrade, before.tag, step));
+  }
   ASSIGN_OR_RETURN(const std::string after,
                    wait_rebooted(upgrade, dial, port_open, clock, wait, "its upgrade"));
   if (after != upgrade.version) {

@@ -19,9 +19,9 @@ namespace e2e {
 using testing_process::run;
 using testing_process::slurp;
 
-Lab::Lab(int subnet, const std::string& faults)
+Lab::Lab(int subnet, const std::string& faults, const std::string& time_scale)
     : dir_(testing_paths::unique_dir("e2e-lab")), subnet_(subnet) {
-  const auto up = run({testing_paths::binary(), "lab", "--dir", dir_, "up", "--time-scale", "0.01",
+  const auto up = run({testing_paths::binary(), "lab", "--dir", dir_, "up", "--time-scale", time_scale,
                        "--subnet", std::to_string(subnet), "--faults", faults});
   EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
   const std::string env = slurp(dir_ + "/proxmox.env");

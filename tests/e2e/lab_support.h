@@ -19,11 +19,13 @@ namespace e2e {
 
 class Lab {
  public:
-  // Starts the lab (time scale 0.01) with its nodes on 127.10.<subnet>.0/24 (each test its own
-  // subnet: tests run in parallel) and writes secrets.yaml; the token secret is put into this
-  // process's environment, where talforge reads it (never into argv).
+  // Starts the lab (time scale 0.01 unless given) with its nodes on 127.10.<subnet>.0/24 (each
+  // test its own subnet: tests run in parallel) and writes secrets.yaml; the token secret is put
+  // into this process's environment, where talforge reads it (never into argv).
   // `faults`: the Proxmox fault profile of `lab up --faults` (none | flaky | slow).
-  explicit Lab(int subnet, const std::string& faults = "none");
+  // `time_scale`: of every emulated duration (`lab up --time-scale`).
+  explicit Lab(int subnet, const std::string& faults = "none",
+               const std::string& time_scale = "0.01");
   ~Lab();
   Lab(const Lab&) = delete;
   Lab& operator=(const Lab&) = delete;

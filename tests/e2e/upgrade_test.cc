@@ -5,7 +5,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
 #include <regex>
+#include <thread>
 #include <sstream>
 
 #include "e2e/lab_support.h"
@@ -135,6 +140,50 @@ TEST(UpgradeE2e, ANodeWhoseNewSlotDoesNotBootStopsTheRolloutAndARerunGoesOn) {
   EXPECT_EQ(lab.talos_counters()["upgrades"].get<int>() - upgrades_before, 6)
       << "cp-1 once, cp-2 twice (the fall-back and the retry), three more once";
   EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
+}
+
+// The node the emulator reports as upgrading, or "" (polled until `deadline`).
+std::string wait_for_an_upgrading_node(Lab& lab, std::chrono::steady_clock::time_point deadline) {
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const auto& node : lab.talos_nodes()) {
+      if (node["stage"] == "upgrading") {
+        return node["hostname"];
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return "";
+}
+
+// apply is killed while a node installs its upgrade: the re-run waits for that upgrade instead of
+// sending another, goes on with the rest, and leaves no node cordoned. Subnet 119; a slower
+// time scale so that the node still installs when the re-run looks at it, even on a busy machine.
+TEST(UpgradeE2e, KilledWhileANodeUpgradesTheRerunNeverUpgradesItTwice) {
+  Lab lab(119, "none", "0.03");
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  const int upgrades_before = lab.talos_counters()["upgrades"];
+  set_talos_version(lab, "v1.12.11");
+
+  const pid_t pid = lab.spawn_talforge({"apply", "--yes"});
+  const std::string upgrading =
+      wait_for_an_upgrading_node(lab, std::chrono::steady_clock::now() + std::chrono::seconds(60));
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_FALSE(upgrading.empty()) << "no node was seen upgrading";
+
+  const auto resumed = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.err, HasSubstr("an upgrade is already under way"));
+  for (const auto& [node, version] : versions(lab)) {
+    EXPECT_EQ(version, "v1.12.11") << node;
+  }
+  EXPECT_EQ(lab.talos_counters()["upgrades"].get<int>() - upgrades_before, 5)
+      << upgrading << " must not be upgraded twice";
+  const auto nodes = lab.kubectl("https://" + lab.address(11) + ":6443",
+                                 {"get", "nodes", "-o", "jsonpath={.items[*].spec.unschedulable}"});
+  EXPECT_EQ(nodes.exit_code, 0) << nodes.err;
+  EXPECT_EQ(nodes.out, "") << "a node was left cordoned";
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
 }
 
 }  // namespace
