@@ -17,6 +17,7 @@
 #include "engine/etcd_backup.h"
 #include "engine/etcd_restore.h"
 #include "util/clock.h"
+#include "util/file.h"
 
 namespace cli {
 namespace {
@@ -122,8 +123,10 @@ int run_members(const EtcdOptions& opts, Context& ctx) {
   return kExitOk;
 }
 
+constexpr const char* kDefaultSnapshotDir = "out";
+
 std::string default_snapshot_path() {
-  return engine::etcd_backup_path("out", std::chrono::system_clock::now());
+  return engine::etcd_backup_path(kDefaultSnapshotDir, std::chrono::system_clock::now());
 }
 
 int run_snapshot(const EtcdOptions& opts, Context& ctx) {
@@ -135,6 +138,9 @@ int run_snapshot(const EtcdOptions& opts, Context& ctx) {
     ASSIGN_OR_RETURN(const std::vector<ControlPlane> cps,
                      control_planes(*session, opts.control_plane));
     ASSIGN_OR_RETURN(Reached reached, reach_etcd(*session, cps));
+    if (opts.file.empty()) {
+      RETURN_IF_ERROR(util::make_dirs(kDefaultSnapshotDir, 0700));  // a fresh checkout has no out/
+    }
     const std::string path = opts.file.empty() ? default_snapshot_path() : opts.file;
     ASSIGN_OR_RETURN(engine::SnapshotFile saved, engine::save_etcd_snapshot(*reached.api, path));
     *ctx.out << fmt::format("wrote {} ({} bytes, SHA-256 verified, mode 0600) from {}\n",

@@ -118,18 +118,7 @@ class HttpApi final : public Api {
     return read_config(node, vmid, {{"current", "1"}});
   }
 
-  Result<VmConfig> read_config(const std::string& node, int vmid, const Params& params) {
-    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, vm_path(node, vmid, "/config"), params));
-    VmConfig config;
-    for (auto it = data.begin(); it != data.end(); ++it) {
-      if (it.key() == "digest") {
-        config.digest = lenient_string(data, "digest");
-      } else {
-        config.options[it.key()] = lenient_string(data, it.key());
-      }
-    }
-    return config;
-  }
+
 
   Result<VmUpdate> update_vm(const std::string& node, int vmid, const Params& changes,
                              const std::vector<std::string>& deletes,
@@ -264,6 +253,19 @@ class HttpApi final : public Api {
   }
 
  private:
+  Result<VmConfig> read_config(const std::string& node, int vmid, const Params& params) {
+    ASSIGN_OR_RETURN(json data, client_.call(Method::Get, vm_path(node, vmid, "/config"), params));
+    VmConfig config;
+    for (auto it = data.begin(); it != data.end(); ++it) {
+      if (it.key() == "digest") {
+        config.digest = lenient_string(data, "digest");
+      } else {
+        config.options[it.key()] = lenient_string(data, it.key());
+      }
+    }
+    return config;
+  }
+
   Result<void> create_once(const VmSpec& spec, const PveVersion& pve) {
     const Params params = create_params(spec, pve);
     const std::string path = fmt::format("/nodes/{}/qemu", spec.pve_node);

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "e2e/lab_support.h"
@@ -58,6 +59,13 @@ TEST(EtcdE2e, SnapshotThenLoseEtcdOnEveryControlPlaneThenRestore) {
   ASSERT_EQ(stat((lab.dir() + "/backup.snapshot").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_GT(st.st_size, 32);
+  // Without -o into out/, which a fresh checkout does not have (access then comes from the bundle).
+  std::filesystem::rename(lab.dir() + "/out", lab.dir() + "/out-kept");
+  const auto to_default = lab.talforge({"etcd", "snapshot"});
+  EXPECT_EQ(to_default.exit_code, 0) << to_default.err;
+  EXPECT_THAT(to_default.out, HasSubstr("wrote out/etcd-"));
+  std::filesystem::remove_all(lab.dir() + "/out");
+  std::filesystem::rename(lab.dir() + "/out-kept", lab.dir() + "/out");
   put_key(lab, "/registry/configmaps/default/after-the-snapshot", "lost");
 
   // A running etcd is never replaced.
