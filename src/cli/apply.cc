@@ -81,9 +81,7 @@ engine::ApplyServices services(Estate& estate, engine::Progress& progress) {
                         cluster.image.platform)
           .url,
       progress,
-      [&estate](const std::string& address) {
-        return engine::kube_api(estate.inputs.cluster, estate.inputs.bundle, address);
-      },
+      estate.kube,
   };
 }
 

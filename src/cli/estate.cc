@@ -2,10 +2,13 @@
 #include "cli/estate.h"
 
 #include <chrono>
+#include <memory>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "engine/desired_state.h"
+#include "engine/kube_connect.h"
 #include "proxmox/connection_from_spec.h"
 #include "proxmox/curl_transport.h"
 #include "talos/api_port_probe.h"
@@ -105,6 +108,13 @@ std::optional<Estate> open_estate(const std::string& file, const TalosAccessOpti
   estate.talos_port_open = [](const std::string& address) {
     return talos::api_port_accepts(address, kPortCheckTimeout);
   };
+  // Its own copy: the Estate (and its inputs) moves after this.
+  auto kube_inputs =
+      std::make_shared<const std::pair<spec::Cluster, secrets::Bundle>>(inputs->cluster,
+                                                                         inputs->bundle);
+  estate.kube = [kube_inputs](const std::string& address) {
+    return engine::kube_api(kube_inputs->first, kube_inputs->second, address);
+  };
   estate.desired = engine::desired_state(inputs->cluster, *configs, inputs->schematic_id);
   estate.configs = std::move(*configs);
   estate.inputs = std::move(*inputs);
@@ -113,7 +123,8 @@ std::optional<Estate> open_estate(const std::string& file, const TalosAccessOpti
 
 std::optional<plan::Observed> observe_estate(Estate& estate, Context& ctx) {
   util::Result<plan::Observed> observed =
-      engine::observe(estate.inputs.cluster, estate.desired, *estate.pve, estate.dial);
+      engine::observe(estate.inputs.cluster, estate.desired, *estate.pve, estate.dial,
+                      {.kube = estate.kube});
   if (!observed.ok()) {
     ctx.report(observed.error());
     return std::nullopt;

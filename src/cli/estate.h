@@ -10,6 +10,7 @@
 #include "cli/cluster_inputs.h"
 #include "cli/context.h"
 #include "cli/talos_access.h"
+#include "engine/kube_connect.h"
 #include "engine/node_bringup.h"
 #include "engine/observe.h"
 #include "plan/model.h"
@@ -35,6 +36,7 @@ struct Estate {
   std::unique_ptr<proxmox::Api> pve;
   engine::TalosDialer dial;
   engine::TalosPortCheck talos_port_open;
+  engine::KubeConnect kube;  // admin certificate signed in memory from the bundle
 };
 
 // Dials a node's apid: Secure with the target's credentials, Maintenance without; short call

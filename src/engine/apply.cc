@@ -119,6 +119,8 @@ class Applier {
     // must join as a new member.
     RETURN_IF_ERROR(remove_stale_members(of(plan, Subject::EtcdMember, ChangeKind::Delete)));
     RETURN_IF_ERROR(bring_up(plan));
+    // Before any health gate: those want every node schedulable.
+    RETURN_IF_ERROR(return_left_cordoned(of(plan, Subject::Uncordon)));
     RETURN_IF_ERROR(restart_for_pending_hardware());
     RETURN_IF_ERROR(upgrade_talos(of(plan, Subject::Talos)));
     RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
@@ -508,7 +510,7 @@ class Applier {
     const NodeUpgrade upgrade{n.name, n.address,
                               talos::installer_image(cluster_, desired_.schematic_id, tag), tag,
                               desired_.schematic_id};
-    const DrainedNode drained{n.name, control_plane_addresses()};
+    const DrainedNode drained{n.name, control_plane_addresses(), "talos upgrade to " + tag};
     auto step = s_.progress.start(name, "talos.upgrade");
     util::Result<void> r = run_drained(drained, s_.kube, s_.progress.clock(), options_.wait, step,
                                        [&]() -> util::Result<void> {
@@ -532,6 +534,23 @@ class Applier {
     }
     running_[name] = tag;
     step.finish(fmt::format("runs {}", tag));
+    return {};
+  }
+
+  // Nodes an earlier run cordoned and was killed before it returned them: back into service once
+  // Ready (one may still boot into its new version).
+  util::Result<void> return_left_cordoned(const std::vector<Change>& changes) {
+    for (const Change& c : changes) {
+      auto step = s_.progress.start(c.target, "node.uncordon");
+      step.note(c.reason);
+      util::Result<void> r = return_to_service({c.target, control_plane_addresses()}, s_.kube,
+                                               s_.progress.clock(), options_.wait);
+      if (!r.ok()) {
+        step.fail(r.error().describe());
+        return std::move(r).error().with_context(fmt::format("return {} to service", c.target));
+      }
+      step.finish("Ready and uncordoned");
+    }
     return {};
   }
 
@@ -633,8 +652,8 @@ class Applier {
     if (talos == nullptr || talos->state != plan::TalosState::Configured) {
       return power_cycle();  // not part of the cluster yet: nothing to drain
     }
-    return run_drained({n.name, control_plane_addresses()}, s_.kube, s_.progress.clock(),
-                       options_.wait, step, power_cycle);
+    return run_drained({n.name, control_plane_addresses(), "restart for new VM hardware"}, s_.kube,
+                       s_.progress.clock(), options_.wait, step, power_cycle);
   }
 
   util::Result<proxmox::VmUpdate> update_vm(const plan::VmShape& want,

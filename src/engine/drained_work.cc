@@ -35,7 +35,7 @@ util::Result<void> return_to_service(const DrainedNode& node, const KubeConnect&
         util::Result<std::unique_ptr<kube::Api>> done =
             first_answering(node, kube, [&](kube::Api& api) -> util::Result<void> {
               RETURN_IF_ERROR(api.wait_node_ready(node.name, std::chrono::seconds(5)));
-              return api.uncordon(node.name);
+              return api.uncordon_own(node.name);
             });
         return done.ok() ? util::Result<void>() : util::Error::unavailable(done.error().describe());
       });
@@ -61,9 +61,14 @@ util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube,
     step.note("not a Kubernetes node yet: nothing to drain");
     return work();
   }
-  util::Result<kube::DrainSummary> drained = (*api)->drain(node.name, {});
+  // Marked as talforge's before anything else: a run killed from here on leaves a cordon the next
+  // run recognises and lifts.
+  util::Result<kube::DrainSummary> drained = [&]() -> util::Result<kube::DrainSummary> {
+    RETURN_IF_ERROR((*api)->cordon_for(node.name, node.reason));
+    return (*api)->drain(node.name, {});
+  }();
   if (!drained.ok()) {
-    (void)(*api)->uncordon(node.name);  // as it was; the drain error is what counts
+    (void)(*api)->uncordon_own(node.name);  // as it was; the drain error is what counts
     return std::move(drained).error().with_context(
         fmt::format("drain {} (uncordoned again; nothing else was done)", node.name));
   }

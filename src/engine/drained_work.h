@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/kube_connect.h"
 #include "engine/progress.h"
 #include "engine/wait.h"
 #include "kube/api.h"
@@ -16,13 +17,10 @@
 
 namespace engine {
 
-// A Kubernetes API client through the control plane at this address.
-using KubeConnect =
-    std::function<util::Result<std::unique_ptr<kube::Api>>(const std::string& address)>;
-
 struct DrainedNode {
   std::string name;                         // the Kubernetes node name (cluster.yaml's name)
   std::vector<std::string> control_planes;  // addresses whose Kubernetes API may be asked
+  std::string reason = "maintenance";       // recorded with the cordon ("talos upgrade to …")
 };
 
 // A node Kubernetes does not know (never joined) is worked on without a drain. A drain that fails
@@ -33,7 +31,8 @@ util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube,
                                const std::function<util::Result<void>()>& work);
 
 // Waits until the node reports Ready (through any control plane's Kubernetes API) and uncordons
-// it: what run_drained does after the work, for a caller that takes over after a failed work.
+// it: what run_drained does after the work, for a caller that takes over after a failed work,
+// and for a node an earlier, killed run left cordoned.
 util::Result<void> return_to_service(const DrainedNode& node, const KubeConnect& kube,
                                      util::Clock& clock, const WaitPolicy& wait);
 

@@ -3,6 +3,7 @@
 // address (the VIP may not be up, or may sit on the node being worked on).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,6 +13,10 @@
 #include "util/result.h"
 
 namespace engine {
+
+// A Kubernetes API client through the control plane at this address.
+using KubeConnect =
+    std::function<util::Result<std::unique_ptr<kube::Api>>(const std::string& address)>;
 
 // `control_plane_address`: an IP of a control plane; port = the cluster's endpoint port.
 util::Result<std::unique_ptr<kube::Api>> kube_api(const spec::Cluster& cluster,

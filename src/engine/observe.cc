@@ -235,6 +235,40 @@ std::optional<std::vector<std::string>> etcd_members(const spec::Cluster& cluste
   return std::nullopt;
 }
 
+// Through the first configured control plane whose Kubernetes API answers (none: nothing known,
+// and the next run looks again).
+std::vector<plan::LeftCordoned> left_cordoned(const spec::Cluster& cluster,
+                                              const std::vector<plan::ObservedNode>& nodes,
+                                              const KubeConnect& kube) {
+  std::vector<plan::LeftCordoned> out;
+  if (!kube) {
+    return out;
+  }
+  for (const spec::Node* cp : cluster.control_planes()) {
+    const plan::ObservedNode* node = nullptr;
+    for (const plan::ObservedNode& n : nodes) {
+      node = n.node == cp->name ? &n : node;
+    }
+    if (node == nullptr || node->state != plan::TalosState::Configured) {
+      continue;
+    }
+    util::Result<std::unique_ptr<kube::Api>> api = kube(cp->address);
+    util::Result<std::vector<kube::NodeInfo>> listed =
+        api.ok() ? (*api)->list_nodes()
+                 : util::Result<std::vector<kube::NodeInfo>>(api.error());
+    if (!listed.ok()) {
+      continue;
+    }
+    for (const kube::NodeInfo& n : *listed) {
+      if (n.unschedulable && !n.cordoned_for.empty()) {
+        out.push_back({n.name, n.cordoned_for});
+      }
+    }
+    return out;
+  }
+  return out;
+}
+
 }  // namespace
 
 util::Result<std::vector<plan::ObservedVm>> observe_owned_vms(const spec::Cluster& cluster,
@@ -254,6 +288,7 @@ util::Result<plan::Observed> observe(const spec::Cluster& cluster, const plan::D
   ASSIGN_OR_RETURN(observed.boot_images_present, boot_images(desired, observed.vms, pve));
   observed.nodes = probe_nodes(cluster, observed.vms, dial, options.max_parallel_probes);
   observed.etcd_members = etcd_members(cluster, observed.nodes, dial);
+  observed.left_cordoned = left_cordoned(cluster, observed.nodes, options.kube);
   return observed;
 }
 

@@ -1,12 +1,13 @@
 // Fills plan::Observed from the real estate: one GET /cluster/resources, the config of each VM
-// that carries this cluster's tags, the boot-image storages that new VMs need, and each running
-// node's Talos API (mTLS first, then maintenance mode).
+// that carries this cluster's tags, the boot-image storages that new VMs need, each running
+// node's Talos API (mTLS first, then maintenance mode), and one node list from Kubernetes.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "engine/kube_connect.h"
 #include "plan/model.h"
 #include "proxmox/api.h"
 #include "spec/cluster.h"
@@ -22,6 +23,9 @@ using TalosDialer = std::function<util::Result<std::unique_ptr<talos::Api>>(
 
 struct ObserveOptions {
   std::size_t max_parallel_probes = 16;
+  // The cluster's Kubernetes API through a control plane, for the nodes an interrupted run left
+  // cordoned; empty: not asked.
+  KubeConnect kube;
 };
 
 // The VMs that carry this cluster's tags and ownership marker (one cluster/resources call plus

@@ -26,7 +26,11 @@ struct NodeInfo {
   std::vector<NodeAddress> addresses;
   std::map<std::string, std::string> labels;
   bool control_plane = false;  // label node-role.kubernetes.io/control-plane present
+  // Annotation talforge.dev/cordoned-for: why talforge cordoned the node (empty: it did not).
+  std::string cordoned_for;
 };
+
+inline constexpr const char* kCordonedForAnnotation = "talforge.dev/cordoned-for";
 
 struct DrainOptions {
   // Evict pods that no controller owns; they are gone for good (kubectl drain --force).
@@ -63,6 +67,11 @@ class Api {
   // node is already in the wanted state.
   virtual util::Result<void> cordon(const std::string& name) = 0;
   virtual util::Result<void> uncordon(const std::string& name) = 0;
+  // cordon/uncordon as talforge's own (one PATCH each): the cordon records `reason` in the
+  // annotation kCordonedForAnnotation, so a later run can tell its cordons (left behind by a
+  // killed run) from the user's; uncordon_own removes it again.
+  virtual util::Result<void> cordon_for(const std::string& name, const std::string& reason) = 0;
+  virtual util::Result<void> uncordon_own(const std::string& name) = 0;
   // cordon, then evict every pod on the node except DaemonSet and mirror pods, and wait until
   // the evicted pods are gone. Timeout names the pod a PodDisruptionBudget kept; the node stays
   // cordoned on failure (as with kubectl).

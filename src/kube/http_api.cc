@@ -77,6 +77,26 @@ Result<void> HttpApi::uncordon(const std::string& name) {
   return set_unschedulable(name, false);
 }
 
+Result<void> HttpApi::cordon_for(const std::string& name, const std::string& reason) {
+  const nlohmann::json patch = {
+      {"metadata", {{"annotations", {{kCordonedForAnnotation, reason}}}}},
+      {"spec", {{"unschedulable", true}}}};
+  RETURN_IF_ERROR(call("PATCH", "/api/v1/nodes/" + url_encode(name),
+                       "application/strategic-merge-patch+json", patch.dump()));
+  spdlog::info("kube.cordon node={} for={}", name, reason);
+  return {};
+}
+
+Result<void> HttpApi::uncordon_own(const std::string& name) {
+  const nlohmann::json patch = {
+      {"metadata", {{"annotations", {{kCordonedForAnnotation, nullptr}}}}},
+      {"spec", {{"unschedulable", nullptr}}}};
+  RETURN_IF_ERROR(call("PATCH", "/api/v1/nodes/" + url_encode(name),
+                       "application/strategic-merge-patch+json", patch.dump()));
+  spdlog::info("kube.uncordon node={}", name);
+  return {};
+}
+
 Result<void> HttpApi::delete_node(const std::string& name) {
   const nlohmann::json options = {{"propagationPolicy", "Background"}};
   RETURN_IF_ERROR(

@@ -49,6 +49,13 @@ NodeInfo node_info_from_json(const nlohmann::json& node) {
     }
   }
   info.control_plane = info.labels.count(kControlPlaneLabel) > 0;
+  const Ptr annotations("/metadata/annotations");
+  if (node.contains(annotations) && node[annotations].is_object()) {
+    const auto reason = node[annotations].find(kCordonedForAnnotation);
+    if (reason != node[annotations].end() && reason->is_string()) {
+      info.cordoned_for = reason->get<std::string>();
+    }
+  }
   return info;
 }
 

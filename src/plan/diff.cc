@@ -69,6 +69,7 @@ class Differ {
       node_changes(node);
     }
     bootstrap();
+    left_cordoned();
     deletes();
     Plan out;
     // In the order apply runs them: a member without VM goes before anything is built.
@@ -83,7 +84,8 @@ class Differ {
       }
     }
     for (auto* list :
-         {&vms_, &power_, &configs_, &cluster_, &upgrades_, &worker_upgrades_, &deletes_}) {
+         {&vms_, &power_, &configs_, &cluster_, &uncordons_, &upgrades_, &worker_upgrades_,
+          &deletes_}) {
       out.changes.insert(out.changes.end(), list->begin(), list->end());
     }
     out.notes = std::move(notes_);
@@ -250,6 +252,17 @@ class Differ {
                "only if none reports members once they answer"});
   }
 
+  // Its cordon is talforge's (marked when it was set), so lifting it gives back what the user had.
+  void left_cordoned() {
+    for (const LeftCordoned& node : observed_.left_cordoned) {
+      uncordons_.push_back({ChangeKind::Run,
+                            Subject::Uncordon,
+                            node.node,
+                            {"once it reports Ready"},
+                            fmt::format("left cordoned by an interrupted run ({})", node.reason)});
+    }
+  }
+
   void deletes() {
     std::set<std::string> wanted;
     for (const DesiredNode& node : desired_.nodes) {
@@ -297,7 +310,7 @@ class Differ {
   const Desired& desired_;
   const Observed& observed_;
   std::set<BootImage> images_needed_;
-  std::vector<Change> stale_members_, vms_, power_, configs_, cluster_, upgrades_,
+  std::vector<Change> stale_members_, vms_, power_, configs_, cluster_, uncordons_, upgrades_,
       worker_upgrades_, deletes_;
   std::vector<std::string> notes_;
   std::vector<std::string> blockers_;

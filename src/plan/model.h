@@ -84,12 +84,20 @@ struct ObservedNode {
   std::string error;                       // why the probe failed, for the plan's notes
 };
 
+// A Kubernetes node talforge cordoned and did not uncordon: a run was killed in between.
+struct LeftCordoned {
+  std::string node;
+  std::string reason;  // what the cordon was for ("talos upgrade to v1.12.11")
+};
+
 struct Observed {
   std::vector<ObservedVm> vms;
   std::vector<ObservedNode> nodes;
   std::set<BootImage> boot_images_present;
   // Names of etcd members, from a configured control plane; nullopt when none could be asked.
   std::optional<std::vector<std::string>> etcd_members;
+  // From the Kubernetes API of a configured control plane (empty when none answered).
+  std::vector<LeftCordoned> left_cordoned;
 
   const ObservedVm* vm_of(const std::string& node) const;
   const ObservedNode* node_of(const std::string& node) const;
@@ -97,7 +105,7 @@ struct Observed {
 
 enum class ChangeKind { Create, Update, Replace, Delete, Run };
 
-enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember, Talos };
+enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember, Talos, Uncordon };
 
 struct Change {
   ChangeKind kind = ChangeKind::Create;

@@ -83,6 +83,8 @@ const char* subject_name(Subject subject) {
       return "etcd-member";
     case Subject::Talos:
       return "talos";
+    case Subject::Uncordon:
+      return "uncordon";
   }
   return "unknown";
 }

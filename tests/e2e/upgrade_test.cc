@@ -142,17 +142,25 @@ TEST(UpgradeE2e, ANodeWhoseNewSlotDoesNotBootStopsTheRolloutAndARerunGoesOn) {
   EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
 }
 
-// The node the emulator reports as upgrading, or "" (polled until `deadline`).
-std::string wait_for_an_upgrading_node(Lab& lab, std::chrono::steady_clock::time_point deadline) {
+// The first node the emulator reports in `stage`, or "" (polled for up to a minute).
+std::string wait_for_a_node_in(Lab& lab, const std::string& stage) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
     for (const auto& node : lab.talos_nodes()) {
-      if (node["stage"] == "upgrading") {
+      if (node["stage"] == stage) {
         return node["hostname"];
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return "";
+}
+
+void expect_no_node_cordoned(Lab& lab) {
+  const auto nodes = lab.kubectl("https://" + lab.address(11) + ":6443",
+                                 {"get", "nodes", "-o", "jsonpath={.items[*].spec.unschedulable}"});
+  EXPECT_EQ(nodes.exit_code, 0) << nodes.err;
+  EXPECT_EQ(nodes.out, "") << "a node was left cordoned";
 }
 
 // apply is killed while a node installs its upgrade: the re-run waits for that upgrade instead of
@@ -165,8 +173,7 @@ TEST(UpgradeE2e, KilledWhileANodeUpgradesTheRerunNeverUpgradesItTwice) {
   set_talos_version(lab, "v1.12.11");
 
   const pid_t pid = lab.spawn_talforge({"apply", "--yes"});
-  const std::string upgrading =
-      wait_for_an_upgrading_node(lab, std::chrono::steady_clock::now() + std::chrono::seconds(60));
+  const std::string upgrading = wait_for_a_node_in(lab, "upgrading");
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
   ASSERT_FALSE(upgrading.empty()) << "no node was seen upgrading";
@@ -179,10 +186,42 @@ TEST(UpgradeE2e, KilledWhileANodeUpgradesTheRerunNeverUpgradesItTwice) {
   }
   EXPECT_EQ(lab.talos_counters()["upgrades"].get<int>() - upgrades_before, 5)
       << upgrading << " must not be upgraded twice";
-  const auto nodes = lab.kubectl("https://" + lab.address(11) + ":6443",
-                                 {"get", "nodes", "-o", "jsonpath={.items[*].spec.unschedulable}"});
-  EXPECT_EQ(nodes.exit_code, 0) << nodes.err;
-  EXPECT_EQ(nodes.out, "") << "a node was left cordoned";
+  expect_no_node_cordoned(lab);
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
+}
+
+// apply is killed while a node boots into its new version (its API silent): the re-run finds it
+// silent, waits for it, goes on with the others, and returns it to service (its cordon is marked
+// as talforge's). Subnet 130 (100–119 are taken).
+TEST(UpgradeE2e, KilledWhileANodeRebootsTheRerunReturnsItToService) {
+  Lab lab(130, "none", "0.03");
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  const int upgrades_before = lab.talos_counters()["upgrades"];
+  set_talos_version(lab, "v1.12.11");
+
+  const pid_t pid = lab.spawn_talforge({"apply", "--yes"});
+  const std::string booting = wait_for_a_node_in(lab, "booting");
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_FALSE(booting.empty()) << "no node was seen booting";
+
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("uncordon        " + booting +
+                                  "  (left cordoned by an interrupted run (talos upgrade to "
+                                  "v1.12.11))"))
+      << plan.out;
+  // A bounded wait: a node that never returns fails the test instead of hanging it.
+  const auto resumed = lab.talforge({"apply", "--yes", "--wait-timeout", "2m"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_THAT(resumed.err, HasSubstr("left cordoned by an interrupted run (talos upgrade to "
+                                     "v1.12.11)"))
+      << resumed.out << resumed.err;
+  for (const auto& [node, version] : versions(lab)) {
+    EXPECT_EQ(version, "v1.12.11") << node;
+  }
+  EXPECT_EQ(lab.talos_counters()["upgrades"].get<int>() - upgrades_before, 5);
+  expect_no_node_cordoned(lab);
   EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
 }
 

@@ -262,6 +262,17 @@ TEST(PlanDiff, ADowngradeBlocksThePlan) {
   EXPECT_THAT(p.blockers[0], HasSubstr("cp-1: v1.10.9 is older than the v1.11.6"));
 }
 
+TEST(PlanDiff, ANodeAnInterruptedRunLeftCordonedIsUncordonedBeforeAnyUpgrade) {
+  Desired d = two_nodes();
+  Observed o = converged(d);
+  o.left_cordoned.push_back({"w-1", "talos upgrade to v1.12.11"});
+  d.talos_version = "v1.12.11";
+  const Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("run uncordon w-1", "update talos cp-1", "update talos w-1"));
+  EXPECT_EQ(p.changes[0].reason, "left cordoned by an interrupted run (talos upgrade to v1.12.11)");
+  EXPECT_THAT(render_text(p, false), HasSubstr("> uncordon        w-1"));
+}
+
 TEST(PlanDiff, NodesOfAnotherPkiBlockThePlan) {
   const Desired d = two_nodes();
   Observed o = converged(d);
