@@ -200,13 +200,20 @@ void KubeState::Impl::reconcile_static_pods() {
     const OwnerRef owner{"v1", "Node", name, str(*node, "/metadata/uid")};
     for (const char* component : kComponents) {
       const std::string pod_name = fmt::format("{}-{}", component, name);
-      if (find("pods", "kube-system", pod_name) != nullptr) {
-        continue;
+      const auto configured = rt.facts.static_pod_images.find(component);
+      const std::string image =
+          configured != rt.facts.static_pod_images.end()
+              ? configured->second
+              : fmt::format("registry.k8s.io/{}:{}", component, rt.facts.kubelet_version);
+      if (const json* pod = find("pods", "kube-system", pod_name)) {
+        if (str(*pod, "/spec/containers/0/image") == image) {
+          continue;
+        }
+        erase("pods", "kube-system", pod_name);  // the kubelet runs the new manifest's pod
       }
-      PodTemplate tmpl{
-          "kube-system", {{"k8s-app", component}, {"tier", "control-plane"}},
-          component,     fmt::format("registry.k8s.io/{}:{}", component, rt.facts.kubelet_version),
-          true,          true};
+      PodTemplate tmpl{"kube-system", {{"k8s-app", component}, {"tier", "control-plane"}},
+                       component,     image,
+                       true,          true};
       create_managed_pod(pod_name, tmpl, owner, name);
     }
   }

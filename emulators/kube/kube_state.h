@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct NodeFacts {
   int64_t memory_bytes = 2LL * 1024 * 1024 * 1024;
   int cpus = 2;
   std::string system_uuid;  // SMBIOS UUID; empty = derived from the name
+  // A control plane's static pod images by pod name prefix ("kube-apiserver" → image); the
+  // kubelet replaces a static pod whose image differs. Missing: registry.k8s.io/<name>:<kubelet>.
+  std::map<std::string, std::string> static_pod_images;
 };
 
 struct KubeStateOptions {

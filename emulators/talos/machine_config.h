@@ -3,6 +3,7 @@
 // validation rules of talos.md §4.7; then extracts the facts the emulated node runs on.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,9 @@ struct MachineConfig {
   std::string machine_token;                   // machine.token (trustd auth)
   std::string install_disk, install_image;     // machine.install.{disk,image}
   std::string kubernetes_version;              // machine.kubelet.image tag, e.g. "v1.34.1"
+  // cluster.{apiServer,controllerManager,scheduler}.image by static pod name ("kube-apiserver"
+  // → "registry.k8s.io/kube-apiserver:v1.34.1"); absent when the config names none.
+  std::map<std::string, std::string> control_plane_images;
   std::string cni_name;                        // cluster.network.cni.name (default flannel)
   std::vector<std::pair<std::string, std::string>> inline_manifests;  // name, contents
   std::vector<std::string> cert_sans;

@@ -99,6 +99,14 @@ void extract_cluster(const Documents& docs, const util::Tree& m, MachineConfig& 
     out.k8s_ca_crt_pem = first_text(docs, "KubeAPIServerCAConfig", {"issuingCA", "cert"});
     out.k8s_ca_key_pem = first_text(docs, "KubeAPIServerCAConfig", {"issuingCA", "key"});
   }
+  for (const auto& [component, key] :
+       {std::pair{"kube-apiserver", "apiServer"}, std::pair{"kube-controller-manager", "controllerManager"},
+        std::pair{"kube-scheduler", "scheduler"}}) {
+    const std::string image = string_at(m, {"cluster", key, "image"});
+    if (!image.empty()) {
+      out.control_plane_images[component] = image;
+    }
+  }
   out.cni_name = string_at(m, {"cluster", "network", "cni", "name"});
   if (out.cni_name.empty() && docs.talos_minor >= 14) {
     // v1.14 states the CNI by documents: flannel's own, or external/inline manifests, or none.

@@ -417,16 +417,7 @@ void Node::kubelet_ready(uint64_t epoch) {
     post_step(emulator_.timing().kubelet.count() / 2, &Node::kubelet_ready);
     return;
   }
-  kube_emu::NodeFacts facts;
-  facts.name = s.hostname;
-  facts.internal_ip = spec_.address;
-  facts.control_plane = s.control_plane();
-  if (!s.config->kubernetes_version.empty())
-    facts.kubelet_version = s.config->kubernetes_version;
-  facts.os_image = "Talos (" + s.running_version + ")";
-  facts.memory_bytes = spec_.memory_mib * 1024 * 1024;
-  facts.system_uuid = spec_.uuid;
-  s.cluster->kube->upsert_node(facts);
+  s.cluster->kube->upsert_node(kube_facts(s));
   s.cluster->kube->set_node_kubelet_running(s.hostname, true);
   {
     std::lock_guard lock(mu_);
@@ -439,6 +430,56 @@ void Node::kubelet_ready(uint64_t epoch) {
   }
   if (is_cilium_manifest(*s.config))
     emulator_.schedule_cni(s.cluster, virtual_now());
+}
+
+kube_emu::NodeFacts Node::kube_facts(const NodeSnapshot& s) const {
+  kube_emu::NodeFacts facts;
+  facts.name = s.hostname;
+  facts.internal_ip = spec_.address;
+  facts.control_plane = s.control_plane();
+  if (!s.config->kubernetes_version.empty())
+    facts.kubelet_version = s.config->kubernetes_version;
+  if (facts.control_plane)
+    facts.static_pod_images = s.config->control_plane_images;
+  facts.os_image = "Talos (" + s.running_version + ")";
+  facts.memory_bytes = spec_.memory_mib * 1024 * 1024;
+  facts.system_uuid = spec_.uuid;
+  return facts;
+}
+
+void Node::restart_kubernetes_components(const MachineConfig& before, const MachineConfig& after) {
+  const bool kubelet = before.kubernetes_version != after.kubernetes_version;
+  const bool static_pods = after.type == "controlplane" &&
+                           before.control_plane_images != after.control_plane_images;
+  if (!kubelet && !static_pods)
+    return;
+  NodeSnapshot s = snapshot();
+  if (!s.cluster || !s.cluster->kube->node_exists(s.hostname))
+    return;  // not registered yet: it registers with the new config's values
+  if (kubelet) {
+    s.cluster->kube->set_node_kubelet_running(s.hostname, false);
+    std::lock_guard lock(mu_);
+    set_service_locked("kubelet", "Stopped", false, "Restarting for a new image");
+    emit_status_locked();
+  }
+  post_step(emulator_.timing().kubelet.count() / (kubelet ? 1 : 2), &Node::kubelet_restarted);
+}
+
+// The kubelet (re)registers with the running config's values and syncs the static pods.
+void Node::kubelet_restarted(uint64_t epoch) {
+  NodeSnapshot s = snapshot();
+  if (!s.cluster || !s.config)
+    return;
+  if (!s.cluster->etcd.has_quorum()) {
+    post_step(emulator_.timing().kubelet.count() / 2, &Node::kubelet_restarted);
+    return;
+  }
+  s.cluster->kube->upsert_node(kube_facts(s));
+  std::lock_guard lock(mu_);
+  if (epoch != epoch_)
+    return;
+  set_service_locked("kubelet", "Running", true, "Health check successful");
+  emit_status_locked();
 }
 
 void Node::refresh_status(double virtual_at_least) {
@@ -560,6 +601,8 @@ RpcResult<ApplyOutcome> Node::apply_configuration(const std::string& yaml, Mode:
     if (resolved == Mode::NO_REBOOT || resolved == Mode::TRY)
       config_ = config;
   }
+  if ((resolved == Mode::NO_REBOOT || resolved == Mode::TRY) && s.config)
+    restart_kubernetes_components(*s.config, *config);
   if (resolved == Mode::REBOOT) {
     auto r = reboot();
     if (auto* e = std::get_if<RpcError>(&r))

@@ -126,6 +126,11 @@ class Node : public std::enable_shared_from_this<Node> {
   void obtain_certificate(uint64_t epoch);
   void etcd_ready(uint64_t epoch);
   void kubelet_ready(uint64_t epoch);
+  void kubelet_restarted(uint64_t epoch);
+  kube_emu::NodeFacts kube_facts(const NodeSnapshot& s) const;
+  // A live config change of the kubelet image restarts the kubelet; one of a control plane
+  // component's image makes the kubelet replace that static pod (talos.md §9.2).
+  void restart_kubernetes_components(const MachineConfig& before, const MachineConfig& after);
   void upgrade_installed(uint64_t epoch);
   void reset_finished(uint64_t epoch);
   void shutdown_finished(uint64_t epoch);

@@ -15,6 +15,7 @@
 #include "engine/cluster_health.h"
 #include "engine/drained_work.h"
 #include "engine/etcd_backup.h"
+#include "engine/kubernetes_upgrade.h"
 #include "engine/node_bringup.h"
 #include "engine/node_removal.h"
 #include "engine/talos_upgrade.h"
@@ -123,6 +124,7 @@ class Applier {
     RETURN_IF_ERROR(return_left_cordoned(of(plan, Subject::Uncordon)));
     RETURN_IF_ERROR(restart_for_pending_hardware());
     RETURN_IF_ERROR(upgrade_talos(of(plan, Subject::Talos)));
+    RETURN_IF_ERROR(upgrade_kubernetes(of(plan, Subject::Kubernetes)));
     RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
     RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {
@@ -534,6 +536,51 @@ class Applier {
     }
     running_[name] = tag;
     step.finish(fmt::format("runs {}", tag));
+    return {};
+  }
+
+  // Component by component across the nodes, control planes first (talos.md §9.2): each
+  // control plane component on every control plane, kube-proxy, then every kubelet; then the
+  // rest of each node's config. A re-run finds the moved components in the configs and goes on.
+  util::Result<void> upgrade_kubernetes(const std::vector<Change>& changes) {
+    std::vector<KubernetesNode> nodes;
+    for (const Change& c : changes) {
+      const spec::Node& n = node(c.target);
+      nodes.push_back({n.name, n.address, n.role == spec::NodeRole::ControlPlane,
+                       desired(n.name).config_yaml});
+    }
+    std::stable_partition(nodes.begin(), nodes.end(),
+                          [](const KubernetesNode& n) { return n.control_plane; });
+    const KubernetesAccess access{s_.dial, s_.kube, control_plane_addresses()};
+    const std::string version = "v" + desired_.kubernetes_version;
+    for (talos::KubernetesComponent component : talos::kKubernetesComponents) {
+      for (const KubernetesNode& n : nodes) {
+        if (!runs_on(component, n)) {
+          continue;
+        }
+        auto step = s_.progress.start(n.name, "kubernetes.upgrade");
+        util::Result<void> r =
+            move_component(n, component, access, s_.progress.clock(), options_.wait, step);
+        if (!r.ok()) {
+          step.fail(r.error().describe());
+          return std::move(r).error()
+              .with_context(fmt::format("Kubernetes upgrade to {} stopped at {} on {}", version,
+                                        talos::component_name(component), n.name))
+              .with_hint("the components before it run the new version; once the cause is "
+                         "fixed, apply goes on from here (a moved component is not moved again)");
+        }
+        step.finish(fmt::format("{} on {}", talos::component_name(component), version));
+      }
+    }
+    for (const KubernetesNode& n : nodes) {
+      auto step = s_.progress.start(n.name, "talos.config");
+      util::Result<void> r = config_after_upgrade(node(n.name), step);
+      if (!r.ok()) {
+        step.fail(r.error().describe());
+        return std::move(r).error().with_context(fmt::format("configure {}", n.name));
+      }
+      step.finish("configured");
+    }
     return {};
   }
 

@@ -40,6 +40,7 @@ plan::Desired desired_state(const spec::Cluster& cluster,
   plan::Desired desired;
   desired.cluster = cluster.name;
   desired.talos_version = cluster.talos_version;
+  desired.kubernetes_version = cluster.kubernetes_version;
   desired.schematic_id = schematic_id;
   desired.installer_image = talos::installer_image(cluster, schematic_id);
   desired.boot_image_filename = factory::boot_iso(cluster.image.factory_url, schematic_id,

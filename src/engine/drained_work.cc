@@ -6,26 +6,6 @@
 #include <fmt/format.h>
 
 namespace engine {
-namespace {
-
-// The first control plane whose Kubernetes API answers `ask` without an error; the client stays
-// usable for more calls. A control plane that is itself restarting serves no API meanwhile.
-util::Result<std::unique_ptr<kube::Api>> first_answering(
-    const DrainedNode& node, const KubeConnect& kube,
-    const std::function<util::Result<void>(kube::Api&)>& ask) {
-  util::Error last = util::Error::unavailable("no control plane to ask");
-  for (const std::string& address : node.control_planes) {
-    util::Result<std::unique_ptr<kube::Api>> api = kube(address);
-    util::Result<void> answered = api.ok() ? ask(**api) : util::Result<void>(api.error());
-    if (answered.ok()) {
-      return std::move(*api);
-    }
-    last = std::move(answered).error();
-  }
-  return last;
-}
-
-}  // namespace
 
 util::Result<void> return_to_service(const DrainedNode& node, const KubeConnect& kube,
                                      util::Clock& clock, const WaitPolicy& wait) {
@@ -33,7 +13,7 @@ util::Result<void> return_to_service(const DrainedNode& node, const KubeConnect&
       fmt::format("{} Ready in Kubernetes and uncordoned", node.name), clock, wait,
       [&]() -> util::Result<void> {
         util::Result<std::unique_ptr<kube::Api>> done =
-            first_answering(node, kube, [&](kube::Api& api) -> util::Result<void> {
+            first_answering(node.control_planes, kube, [&](kube::Api& api) -> util::Result<void> {
               RETURN_IF_ERROR(api.wait_node_ready(node.name, std::chrono::seconds(5)));
               return api.uncordon_own(node.name);
             });
@@ -46,7 +26,7 @@ util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube,
                                const std::function<util::Result<void>()>& work) {
   bool known = false;
   util::Result<std::unique_ptr<kube::Api>> api =
-      first_answering(node, kube, [&](kube::Api& asked) -> util::Result<void> {
+      first_answering(node.control_planes, kube, [&](kube::Api& asked) -> util::Result<void> {
         util::Result<kube::NodeInfo> info = asked.get_node(node.name);
         known = info.ok();
         return known || info.error().code == util::ErrorCode::NotFound ? util::Result<void>()

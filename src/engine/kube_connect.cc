@@ -26,4 +26,19 @@ util::Result<std::unique_ptr<kube::Api>> kube_api(const spec::Cluster& cluster,
   return kube::make_api(std::move(connection));
 }
 
+util::Result<std::unique_ptr<kube::Api>> first_answering(
+    const std::vector<std::string>& control_planes, const KubeConnect& kube,
+    const std::function<util::Result<void>(kube::Api&)>& ask) {
+  util::Error last = util::Error::unavailable("no control plane to ask");
+  for (const std::string& address : control_planes) {
+    util::Result<std::unique_ptr<kube::Api>> api = kube(address);
+    util::Result<void> answered = api.ok() ? ask(**api) : util::Result<void>(api.error());
+    if (answered.ok()) {
+      return std::move(*api);
+    }
+    last = std::move(answered).error();
+  }
+  return last;
+}
+
 }  // namespace engine

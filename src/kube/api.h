@@ -45,6 +45,14 @@ struct DrainOptions {
   std::chrono::milliseconds eviction_retry{std::chrono::milliseconds(500)};
 };
 
+// A pod as its kubelet reports it (kubernetes.md §6).
+struct PodInfo {
+  std::string ns, name;
+  std::vector<std::string> images;  // spec.containers[].image, in order
+  std::string phase;                // status.phase
+  bool ready = false;               // condition Ready=True
+};
+
 // What a drain did, "namespace/name" of each pod, sorted.
 struct DrainSummary {
   std::vector<std::string> evicted;
@@ -77,6 +85,8 @@ class Api {
   // cordoned on failure (as with kubectl).
   virtual util::Result<DrainSummary> drain(const std::string& name,
                                            const DrainOptions& options) = 0;
+  // GET /api/v1/namespaces/<ns>/pods/<name>; NotFound when there is no such pod.
+  virtual util::Result<PodInfo> get_pod(const std::string& ns, const std::string& name) = 0;
   // DELETE /api/v1/nodes/<name>; NotFound when it is already gone.
   virtual util::Result<void> delete_node(const std::string& name) = 0;
   // Returns once the node reports Ready=True, following a watch of that node; Timeout after

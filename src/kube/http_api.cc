@@ -55,6 +55,12 @@ Result<NodeInfo> HttpApi::get_node(const std::string& name) {
   return node_info_from_json(node);
 }
 
+Result<PodInfo> HttpApi::get_pod(const std::string& ns, const std::string& name) {
+  ASSIGN_OR_RETURN(nlohmann::json pod, call("GET", fmt::format("/api/v1/namespaces/{}/pods/{}",
+                                                               url_encode(ns), url_encode(name))));
+  return pod_info_from_json(pod);
+}
+
 Result<void> HttpApi::set_unschedulable(const std::string& name, bool unschedulable) {
   ASSIGN_OR_RETURN(NodeInfo node, get_node(name));
   if (node.unschedulable == unschedulable) {

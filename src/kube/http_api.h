@@ -33,6 +33,7 @@ class HttpApi final : public Api {
   util::Result<void> cordon_for(const std::string& name, const std::string& reason) override;
   util::Result<void> uncordon_own(const std::string& name) override;
   util::Result<DrainSummary> drain(const std::string& name, const DrainOptions& options) override;
+  util::Result<PodInfo> get_pod(const std::string& ns, const std::string& name) override;
   util::Result<void> delete_node(const std::string& name) override;
   util::Result<NodeInfo> wait_node_ready(const std::string& name,
                                          std::chrono::milliseconds timeout) override;

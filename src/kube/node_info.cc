@@ -59,4 +59,20 @@ NodeInfo node_info_from_json(const nlohmann::json& node) {
   return info;
 }
 
+PodInfo pod_info_from_json(const nlohmann::json& pod) {
+  using Ptr = nlohmann::json::json_pointer;
+  PodInfo info;
+  info.ns = string_at(pod, Ptr("/metadata/namespace"));
+  info.name = string_at(pod, Ptr("/metadata/name"));
+  info.phase = string_at(pod, Ptr("/status/phase"));
+  info.ready = ready_condition(pod);
+  const Ptr containers("/spec/containers");
+  if (pod.contains(containers) && pod[containers].is_array()) {
+    for (const nlohmann::json& container : pod[containers]) {
+      info.images.push_back(container.value("image", ""));
+    }
+  }
+  return info;
+}
+
 }  // namespace kube

@@ -1,4 +1,4 @@
-// Node JSON (kubernetes.md §6.2) → kube::NodeInfo.
+// Node and Pod JSON (kubernetes.md §6) → kube::NodeInfo, kube::PodInfo.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,5 +11,6 @@ inline constexpr const char* kControlPlaneLabel = "node-role.kubernetes.io/contr
 
 // Missing fields read as empty/false: a node the kubelet just registered has no conditions.
 NodeInfo node_info_from_json(const nlohmann::json& node);
+PodInfo pod_info_from_json(const nlohmann::json& pod);
 
 }  // namespace kube

@@ -123,4 +123,23 @@ std::string install_image_of(std::string_view config) {
   return image.is_string() ? image.get<std::string>() : "";
 }
 
+std::string kubernetes_version_of(std::string_view config) {
+  util::Result<std::map<std::string, json>> docs = documents(config, "machine config");
+  if (!docs.ok() || docs->count("v1alpha1") == 0) {
+    return "";
+  }
+  const json image = docs->at("v1alpha1").value(json::json_pointer("/machine/kubelet/image"), json());
+  if (!image.is_string()) {
+    return "";
+  }
+  std::string tag = image.get<std::string>();
+  tag = tag.substr(0, tag.find('@'));
+  const std::size_t colon = tag.rfind(':');
+  if (colon == std::string::npos || tag.find('/', colon) != std::string::npos) {
+    return "";
+  }
+  tag = tag.substr(colon + 1);
+  return !tag.empty() && tag[0] == 'v' ? tag.substr(1) : tag;
+}
+
 }  // namespace plan

@@ -21,4 +21,8 @@ util::Result<std::vector<std::string>> config_differences(std::string_view activ
 // empty when it names none or is not YAML.
 std::string install_image_of(std::string_view config);
 
+// The Kubernetes version a config runs: the tag of machine.kubelet.image without its "v"
+// ("1.34.1"); empty when there is none.
+std::string kubernetes_version_of(std::string_view config);
+
 }  // namespace plan

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "plan/config_compare.h"
+#include "spec/kubernetes_upgrade_path.h"
 #include "spec/talos_upgrade_path.h"
 
 namespace plan {
@@ -85,7 +86,7 @@ class Differ {
     }
     for (auto* list :
          {&vms_, &power_, &configs_, &cluster_, &uncordons_, &upgrades_, &worker_upgrades_,
-          &deletes_}) {
+          &kubernetes_, &deletes_}) {
       out.changes.insert(out.changes.end(), list->begin(), list->end());
     }
     out.notes = std::move(notes_);
@@ -158,7 +159,9 @@ class Differ {
     if (talos->state == TalosState::ForeignCa) {
       blockers_.push_back(fmt::format(
           "{} answers with a certificate that the secrets bundle's OS CA did not sign: this is "
-          "another cluster, or the bundle is not the one this cluster was built with",
+          "another cluster, or the bundle is not the one this cluster was built with; check that "
+          "secrets.yaml is this cluster's bundle (a regenerated bundle can never be pushed to a "
+          "running cluster)",
           node.name));
       return;
     }
@@ -177,6 +180,9 @@ class Differ {
     }
     if (upgrade(node, *talos)) {
       return;  // the new config follows the upgrade (it may use the new release's settings)
+    }
+    if (kubernetes(node, *talos)) {
+      return;  // the new config follows the components, which move one at a time
     }
     util::Result<std::vector<std::string>> paths =
         config_differences(*talos->config_yaml, node.config_yaml);
@@ -209,6 +215,17 @@ class Differ {
     if (!from || !to || (*from == *to && !new_image)) {
       return false;
     }
+    const std::string running_kubernetes = kubernetes_version_of(*talos.config_yaml);
+    if (!running_kubernetes.empty() && running_kubernetes != desired_.kubernetes_version) {
+      blockers_.push_back(fmt::format(
+          "{}: talosVersion and kubernetesVersion both change (Talos {} → {}, Kubernetes {} → {}); "
+          "change one per apply: Kubernetes first when it must be newer for the new Talos, "
+          "else Talos first. Without kubernetesVersion in cluster.yaml it follows the Talos "
+          "release's default: set it to {} to upgrade Talos alone",
+          node.name, talos.talos_version, desired_.talos_version, running_kubernetes,
+          desired_.kubernetes_version, running_kubernetes));
+      return true;
+    }
     util::Result<std::vector<spec::Version>> steps = spec::talos_upgrade_path(*from, *to);
     if (!steps.ok()) {
       blockers_.push_back(fmt::format("{}: {}", node.name, steps.error().describe()));
@@ -226,6 +243,32 @@ class Differ {
     list.push_back({ChangeKind::Update, Subject::Talos, node.name, details,
                          "in-place upgrade (A/B), one node at a time, drained, health-gated; "
                          "then its machine config"});
+    return true;
+  }
+
+  // A node whose kubelet (and, on a control plane, whose API server, controller manager,
+  // scheduler) run another Kubernetes version: moved component by component across the cluster
+  // as `talosctl upgrade-k8s` does (talos.md §9.2). True when a change or a blocker was planned.
+  bool kubernetes(const DesiredNode& node, const ObservedNode& talos) {
+    const std::string running = kubernetes_version_of(*talos.config_yaml);
+    const std::optional<spec::Version> from = spec::parse_version(running);
+    const std::optional<spec::Version> to = spec::parse_version(desired_.kubernetes_version);
+    if (!from || !to || *from == *to) {
+      return false;
+    }
+    if (util::Result<void> allowed = spec::check_kubernetes_upgrade(*from, *to); !allowed.ok()) {
+      blockers_.push_back(fmt::format("{}: {}; {}", node.name, allowed.error().describe(),
+                                      allowed.error().hint));
+      return true;
+    }
+    const bool cp = node.role == spec::NodeRole::ControlPlane;
+    kubernetes_.push_back(
+        {ChangeKind::Update, Subject::Kubernetes, node.name,
+         {fmt::format("{} → {}", from->str(), to->str()),
+          cp ? "kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy, kubelet"
+             : "kubelet"},
+         "each component on one node at a time, waiting for it to run the new version; "
+         "then its machine config"});
     return true;
   }
 
@@ -311,7 +354,7 @@ class Differ {
   const Observed& observed_;
   std::set<BootImage> images_needed_;
   std::vector<Change> stale_members_, vms_, power_, configs_, cluster_, uncordons_, upgrades_,
-      worker_upgrades_, deletes_;
+      worker_upgrades_, kubernetes_, deletes_;
   std::vector<std::string> notes_;
   std::vector<std::string> blockers_;
 };

@@ -49,6 +49,7 @@ struct BootImage {
 struct Desired {
   std::string cluster;
   std::string talos_version;
+  std::string kubernetes_version;  // "1.35.4" (without v)
   std::string schematic_id;
   std::string installer_image;  // what machine.install.image says in every generated config
   std::string boot_image_filename;
@@ -105,7 +106,7 @@ struct Observed {
 
 enum class ChangeKind { Create, Update, Replace, Delete, Run };
 
-enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember, Talos, Uncordon };
+enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember, Talos, Uncordon, Kubernetes };
 
 struct Change {
   ChangeKind kind = ChangeKind::Create;

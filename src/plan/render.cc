@@ -85,6 +85,8 @@ const char* subject_name(Subject subject) {
       return "talos";
     case Subject::Uncordon:
       return "uncordon";
+    case Subject::Kubernetes:
+      return "kubernetes";
   }
   return "unknown";
 }
@@ -129,9 +131,7 @@ std::string render_text(const Plan& plan, bool color) {
     for (const std::string& blocker : plan.blockers) {
       out += fmt::format("error: {}\n", blocker);
     }
-    return out +
-           "Refusing to change anything: check that secrets.yaml is this cluster's bundle "
-           "(a regenerated bundle can never be pushed to a running cluster).\n";
+    return out + "Refusing to change anything until every error above is resolved.\n";
   }
   if (plan.empty()) {
     return out + "No changes: the cluster matches cluster.yaml.\n";

@@ -273,6 +273,45 @@ TEST(PlanDiff, ANodeAnInterruptedRunLeftCordonedIsUncordonedBeforeAnyUpgrade) {
   EXPECT_THAT(render_text(p, false), HasSubstr("> uncordon        w-1"));
 }
 
+std::string with_kubelet(const std::string& version) {
+  return "version: v1alpha1\nmachine:\n  type: worker\n  kubelet:\n    image: "
+         "ghcr.io/siderolabs/kubelet:v" + version + "\n";
+}
+
+TEST(PlanDiff, ANewKubernetesVersionMovesComponentsInsteadOfAConfigUpdate) {
+  Desired d = two_nodes();
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = with_kubelet("1.34.1");
+  }
+  d.kubernetes_version = "1.34.1";
+  Observed o = converged(d);
+  EXPECT_TRUE(diff(d, o).empty());
+  d.kubernetes_version = "1.35.4";
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = with_kubelet("1.35.4");
+  }
+  const Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("update kubernetes cp-1", "update kubernetes w-1"));
+  EXPECT_EQ(p.changes[0].details.at(0), "1.34.1 → 1.35.4");
+  EXPECT_THAT(p.changes[0].details.at(1), HasSubstr("kube-apiserver"));
+  EXPECT_EQ(p.changes[1].details.at(1), "kubelet");
+  EXPECT_TRUE(p.blockers.empty());
+}
+
+TEST(PlanDiff, TalosAndKubernetesChangingTogetherBlockThePlan) {
+  Desired d = two_nodes();
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = with_kubelet("1.34.1");
+  }
+  Observed o = converged(d);
+  d.talos_version = "v1.12.11";
+  d.kubernetes_version = "1.35.4";
+  const Plan p = diff(d, o);
+  ASSERT_EQ(p.blockers.size(), 2u);
+  EXPECT_THAT(p.blockers[0], HasSubstr("talosVersion and kubernetesVersion both change"));
+  EXPECT_THAT(p.blockers[0], HasSubstr("set it to 1.34.1 to upgrade Talos alone"));
+}
+
 TEST(PlanDiff, NodesOfAnotherPkiBlockThePlan) {
   const Desired d = two_nodes();
   Observed o = converged(d);
