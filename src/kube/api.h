@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "util/result.h"
 
 namespace kube {
@@ -87,6 +89,12 @@ class Api {
                                            const DrainOptions& options) = 0;
   // GET /api/v1/namespaces/<ns>/pods/<name>; NotFound when there is no such pod.
   virtual util::Result<PodInfo> get_pod(const std::string& ns, const std::string& name) = 0;
+  // Server-side apply of one object (PATCH application/apply-patch+yaml with force, as
+  // `kubectl apply --server-side --force-conflicts`): created when absent, else its fields set.
+  // The kind's resource comes from discovery (GET /api/v1, /apis/<group>/<version>); InvalidInput
+  // for an object without apiVersion, kind or name, NotFound for a kind the server lacks.
+  virtual util::Result<void> apply_object(const nlohmann::json& object,
+                                          const std::string& field_manager) = 0;
   // DELETE /api/v1/nodes/<name>; NotFound when it is already gone.
   virtual util::Result<void> delete_node(const std::string& name) = 0;
   // Returns once the node reports Ready=True, following a watch of that node; Timeout after

@@ -1,5 +1,5 @@
 // kube::HttpApi: nodes, cordon/uncordon, delete. Drain lives in drain.cc, the readiness watch in
-// wait_ready.cc.
+// wait_ready.cc, server-side apply in apply_object.cc.
 #include "kube/http_api.h"
 
 #include <algorithm>

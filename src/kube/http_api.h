@@ -1,6 +1,7 @@
 // kube::Api over HTTP (JSON only, kubernetes.md §7). make_api is what the engine calls.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,8 @@ class HttpApi final : public Api {
   util::Result<void> uncordon_own(const std::string& name) override;
   util::Result<DrainSummary> drain(const std::string& name, const DrainOptions& options) override;
   util::Result<PodInfo> get_pod(const std::string& ns, const std::string& name) override;
+  util::Result<void> apply_object(const nlohmann::json& object,
+                                  const std::string& field_manager) override;
   util::Result<void> delete_node(const std::string& name) override;
   util::Result<NodeInfo> wait_node_ready(const std::string& name,
                                          std::chrono::milliseconds timeout) override;
@@ -56,8 +59,16 @@ class HttpApi final : public Api {
   util::Result<bool> watch_until_ready(const std::string& name, std::chrono::milliseconds limit,
                                        std::optional<NodeInfo>& last_seen);
 
+  struct ResourceName {
+    std::string plural;
+    bool namespaced = false;
+  };
+  // apiVersion + kind → resource, from the group version's discovery document (cached).
+  util::Result<ResourceName> resource_of(const std::string& api_version, const std::string& kind);
+
   std::unique_ptr<HttpTransport> transport_;
   util::Clock& clock_;
+  std::map<std::string, std::map<std::string, ResourceName>> discovered_;  // by apiVersion
 };
 
 }  // namespace kube

@@ -100,6 +100,14 @@ TEST(KubernetesUpgradeE2e, OneMinorUpMovesEachComponentOneNodeAtATime) {
 
   EXPECT_EQ(kubectl_jsonpath(lab, {"get", "nodes"}, "{.items[*].status.nodeInfo.kubeletVersion}"),
             "v1.35.4 v1.35.4 v1.35.4 v1.35.4 v1.35.4");
+  // Then the inline manifests (the Cilium install) go in server-side: Talos never updates them.
+  EXPECT_THAT(apply.out, HasSubstr("\"3 object(s) of the inline manifests applied server-side\""));
+  EXPECT_EQ(kubectl_jsonpath(lab, {"get", "serviceaccount", "-n", "kube-system", "cilium-install"},
+                             "{.metadata.name}"),
+            "cilium-install");
+  EXPECT_EQ(kubectl_jsonpath(lab, {"get", "clusterrolebinding", "cilium-install"},
+                             "{.roleRef.name}"),
+            "cluster-admin");
   const std::string images = kubectl_jsonpath(lab, {"get", "pods", "-n", "kube-system", "-l",
                                                     "tier=control-plane"},
                                               "{.items[*].spec.containers[0].image}");
