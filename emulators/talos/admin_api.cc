@@ -220,6 +220,22 @@ void AdminApi::routes() {
                {"resets", v.resets},
                {"rpc_calls", v.rpc_calls}});
   });
+  // Each upgrade's request and ready times in ms of the emulator's steady clock, per node.
+  server_->Get("/v1/upgrade-times", [this](const httplib::Request&, httplib::Response& res) {
+    const auto ms = [](std::chrono::steady_clock::time_point t) {
+      return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
+    };
+    json per_node = json::object();
+    for (const auto& n : emulator_.nodes()) {
+      json list = json::array();
+      for (const Node::UpgradeTimes& t : n->upgrade_times()) {
+        list.push_back({{"requested_ms", ms(t.requested)},
+                        {"ready_ms", t.ready ? json(ms(*t.ready)) : json(nullptr)}});
+      }
+      per_node[n->address()] = list;
+    }
+    reply(res, 200, per_node);
+  });
   server_->Get("/v1/critical-path", [this](const httplib::Request&, httplib::Response& res) {
     json per_node = json::object();
     for (const auto& n : emulator_.nodes()) {

@@ -493,6 +493,11 @@ double Node::virtual_now() const {
   return virtual_now_;
 }
 
+std::vector<Node::UpgradeTimes> Node::upgrade_times() const {
+  std::lock_guard lock(mu_);
+  return upgrade_times_;
+}
+
 std::optional<double> Node::critical_path_seconds() const {
   std::lock_guard lock(mu_);
   return ready_at_;
@@ -749,6 +754,10 @@ RpcResult<std::string> Node::upgrade(const std::string& image, bool stage, bool 
     emit_status_locked();
   }
   emulator_.counters().upgrade();
+  {
+    std::lock_guard lock(mu_);
+    upgrade_times_.push_back({std::chrono::steady_clock::now(), std::nullopt});
+  }
   post_step(emulator_.timing().upgrade.count(), &Node::upgrade_installed);
   return actor;
 }
@@ -778,6 +787,10 @@ std::optional<RpcError> Node::install_into_inactive_slot(const std::string& imag
     disk_.boot_once = inactive;
   }
   emulator_.counters().upgrade();
+  {
+    std::lock_guard lock(mu_);
+    upgrade_times_.push_back({std::chrono::steady_clock::now(), std::nullopt});
+  }
   return std::nullopt;
 }
 
@@ -1098,6 +1111,10 @@ void Node::emit_status_locked() {
   compute_status_locked(&ready, &unmet);
   if (ready && stage_ == machine::MachineStatusEvent::RUNNING && !ready_at_) {
     ready_at_ = virtual_now_;
+  }
+  if (ready && stage_ == machine::MachineStatusEvent::RUNNING && !upgrade_times_.empty() &&
+      !upgrade_times_.back().ready) {
+    upgrade_times_.back().ready = std::chrono::steady_clock::now();
   }
   std::string unmet_key;
   for (const auto& u : unmet) unmet_key += u.name + ": " + u.reason + "\n";

@@ -114,6 +114,13 @@ class Node : public std::enable_shared_from_this<Node> {
   double virtual_now() const;
   // Unscaled seconds from the first power-on until the node was last running and ready.
   std::optional<double> critical_path_seconds() const;
+  // Wall-clock times of each upgrade: when it was requested and when the node was next running
+  // and ready (for benchmarks: the emulator's share of a rollout, and the gaps between nodes).
+  struct UpgradeTimes {
+    std::chrono::steady_clock::time_point requested;
+    std::optional<std::chrono::steady_clock::time_point> ready;
+  };
+  std::vector<UpgradeTimes> upgrade_times() const;
 
  private:
   // Lifecycle steps (scheduler thread). `epoch` guards against steps of a previous power cycle.
@@ -193,6 +200,7 @@ class Node : public std::enable_shared_from_this<Node> {
   // Critical path (unscaled seconds): virtual time of this node's timeline.
   double virtual_now_ = 0;
   std::optional<double> ready_at_;
+  std::vector<UpgradeTimes> upgrade_times_;
 
   std::mutex servers_mu_;
   NodeServers servers_;

@@ -130,6 +130,10 @@ TEST(UpgradeE2e, ANodeWhoseNewSlotDoesNotBootStopsTheRolloutAndARerunGoesOn) {
   const auto cordoned = lab.kubectl("https://" + lab.address(11) + ":6443",
                                     {"get", "node", "cp-2", "-o", "jsonpath={.spec.unschedulable}"});
   EXPECT_EQ(cordoned.out, "") << "cp-2 must be back in service";
+  const auto status = lab.talforge({"status"});
+  EXPECT_THAT(status.out, HasSubstr("Talos rollout: 1 of 5 nodes run v1.12.11 (cp-1)"))
+      << status.out;
+  EXPECT_THAT(status.out, HasSubstr("`talforge apply` goes on with it"));
 
   // The bad image was tried once (the fault clears); the re-run goes on from cp-2.
   const auto resumed = lab.talforge({"apply", "--yes"});
@@ -205,6 +209,11 @@ TEST(UpgradeE2e, KilledWhileANodeRebootsTheRerunReturnsItToService) {
   ::waitpid(pid, nullptr, 0);
   ASSERT_FALSE(booting.empty()) << "no node was seen booting";
 
+  const auto status = lab.talforge({"status"});
+  EXPECT_EQ(status.exit_code, 1) << status.out;
+  EXPECT_THAT(status.out, HasSubstr(booting + " is cordoned by talforge (talos upgrade to "
+                                              "v1.12.11)"))
+      << status.out;
   const auto plan = lab.talforge({"plan"});
   EXPECT_EQ(plan.exit_code, 2) << plan.err;
   EXPECT_THAT(plan.out, HasSubstr("uncordon        " + booting +
