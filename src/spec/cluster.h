@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -90,6 +91,18 @@ struct Node {
   std::vector<Patch> patches;
 };
 
+// How rolling Talos upgrades proceed (the `upgrade` section).
+struct UpgradeGate {
+  std::string command;  // run with /bin/sh -c after each node's health checks; empty: none
+  std::chrono::seconds timeout{std::chrono::minutes(10)};  // until it must have passed
+  std::chrono::seconds interval{std::chrono::seconds(10)};  // between failed tries
+};
+
+struct UpgradePolicy {
+  int workers_max_unavailable = 1;  // workers upgraded at the same time (control planes: 1)
+  UpgradeGate gate;
+};
+
 struct Cluster {
   std::string file;  // path of cluster.yaml as given
   std::string name;
@@ -109,6 +122,7 @@ struct Cluster {
   std::string secrets_file{kDefaultSecretsFile};  // relative to cluster.yaml's directory
   ProxmoxConnection proxmox;
   VmDefaults vm_defaults;
+  UpgradePolicy upgrade;
   std::vector<Node> nodes;
 
   // "https://<endpoint>:<port>"

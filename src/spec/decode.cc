@@ -97,6 +97,9 @@ Cluster decode_cluster(DecodeContext& ctx, const YAML::Node& root) {
   if (const std::optional<Field> f = m.get("vm")) {
     decode_vm(ctx, *f, c.vm_defaults);
   }
+  if (const std::optional<Field> f = m.get("upgrade")) {
+    decode_upgrade(ctx, *f, c.upgrade);
+  }
   if (const std::optional<Field> f = m.require("nodes", "list the cluster's machines")) {
     decode_nodes(ctx, *f, c.nodes);
   }

@@ -21,6 +21,8 @@ void decode_image(DecodeContext& ctx, const Field& field, Image& out);      // d
 void decode_proxmox(DecodeContext& ctx, const Field& field,
                     ProxmoxConnection& out);                              // decode_vm.cc
 void decode_vm(DecodeContext& ctx, const Field& field, VmDefaults& out);  // decode_vm.cc
+void decode_upgrade(DecodeContext& ctx, const Field& field,
+                    UpgradePolicy& out);  // decode_upgrade.cc
 void decode_nodes(DecodeContext& ctx, const Field& field,
                   std::vector<Node>& out);  // decode_nodes.cc
 // decode_patches.cc: the patches section, and one list of patches (also used per node).

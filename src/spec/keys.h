@@ -7,9 +7,9 @@
 
 namespace spec::keys {
 
-inline constexpr std::string_view kRoot[] = {"apiVersion", "kind",  "cluster", "network",
-                                             "cni",        "image", "patches", "proxmox",
-                                             "vm",         "nodes"};
+inline constexpr std::string_view kRoot[] = {"apiVersion", "kind",    "cluster", "network",
+                                             "cni",        "image",   "patches", "proxmox",
+                                             "vm",         "upgrade", "nodes"};
 inline constexpr std::string_view kCluster[] = {"name",
                                                 "talosVersion",
                                                 "kubernetesVersion",
@@ -36,6 +36,9 @@ inline constexpr std::string_view kNode[] = {"name",        "role",   "address",
                                              "vmid",        "cores",  "memory",  "diskSize",
                                              "installDisk", "patches"};
 
+inline constexpr std::string_view kUpgrade[] = {"workersMaxUnavailable", "gate"};
+inline constexpr std::string_view kGate[] = {"command", "timeout", "interval"};
+
 struct Section {
   std::string_view name;  // as in a YAML path: "cluster", "nodes[]"
   std::span<const std::string_view> keys;
@@ -43,7 +46,8 @@ struct Section {
 
 inline constexpr Section kSections[] = {
     {"cluster", kCluster}, {"network", kNetwork}, {"cni.cilium", kCilium}, {"image", kImage},
-    {"proxmox", kProxmox}, {"vm", kVm},           {"nodes[]", kNode},
+    {"proxmox", kProxmox}, {"vm", kVm},           {"upgrade", kUpgrade},
+    {"upgrade.gate", kGate}, {"nodes[]", kNode},
 };
 
 }  // namespace spec::keys

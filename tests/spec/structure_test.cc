@@ -41,7 +41,7 @@ TEST(SpecStructure, ListsAllowedKeysWhenNothingIsClose) {
   EXPECT_THAT(briefs(loaded),
               ElementsAre("3:1 error zzz: unknown key \"zzz\" at the top level (allowed keys: "
                           "apiVersion, kind, cluster, network, cni, image, patches, proxmox, vm, "
-                          "nodes)"));
+                          "upgrade, nodes)"));
 }
 
 TEST(SpecStructure, SuggestsSecretsFileForAMisspeltSecretsFile) {
