@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <ostream>
@@ -96,6 +97,7 @@ int run_apply(const ApplyOptions& opts, Context& ctx) {
   engine_options.wait.timeout = *wait;
   engine_options.health_timeout = *wait;
   engine_options.etcd_backup_dir = opts.out_dir + "/etcd-backups";
+  engine_options.kubeconfig_file = std::filesystem::absolute(opts.out_dir + "/kubeconfig").string();
   engine_options.on_upgrade_failure = opts.on_failure == "stop" ? engine::UpgradeFailure::Stop
                                                                 : engine::UpgradeFailure::Rollback;
   std::optional<Estate> estate = open_estate(opts.file, opts.access, ctx);

@@ -25,6 +25,7 @@
 #include "talos/cluster_configs.h"
 #include "util/file.h"
 #include "util/parallel.h"
+#include "util/run_command.h"
 
 namespace engine {
 namespace {
@@ -477,8 +478,8 @@ class Applier {
     return {};
   }
 
-  // Every node one at a time, control planes first (the plan's order), step by step: all nodes
-  // reach one version of the path before any goes on to the next.
+  // Control planes one at a time, workers in batches of upgrade.workersMaxUnavailable (the plan's
+  // order), step by step: all nodes reach one version of the path before any goes on to the next.
   util::Result<void> upgrade_talos(const std::vector<Change>& upgrades) {
     const std::optional<spec::Version> to = spec::parse_version(desired_.talos_version);
     std::map<std::string, std::vector<spec::Version>> steps_of;
@@ -495,52 +496,147 @@ class Applier {
       steps.insert(path.begin(), path.end());
       steps_of[c.target] = std::move(path);
     }
+    const std::size_t workers_at_once =
+        static_cast<std::size_t>(std::max(1, cluster_.upgrade.workers_max_unavailable));
     for (const spec::Version& version : steps) {
+      std::vector<NodeStep> workers;
       for (const Change& c : upgrades) {
         const std::vector<spec::Version>& path = steps_of.at(c.target);
-        if (std::find(path.begin(), path.end(), version) != path.end()) {
-          RETURN_IF_ERROR(upgrade_one(c.target, version, version == path.back(), upgrades));
+        if (std::find(path.begin(), path.end(), version) == path.end()) {
+          continue;
         }
+        const NodeStep step{c.target, version == path.back()};
+        if (node(c.target).role == spec::NodeRole::ControlPlane) {
+          RETURN_IF_ERROR(upgrade_batch({step}, version, upgrades));
+        } else if (workers.push_back(step); workers.size() == workers_at_once) {
+          RETURN_IF_ERROR(upgrade_batch(workers, version, upgrades));
+          workers.clear();
+        }
+      }
+      if (!workers.empty()) {
+        RETURN_IF_ERROR(upgrade_batch(workers, version, upgrades));
       }
     }
     return {};
   }
 
-  util::Result<void> upgrade_one(const std::string& name, const spec::Version& version,
-                                 bool last_step, const std::vector<Change>& upgrades) {
-    const spec::Node& n = node(name);
-    if (n.role == spec::NodeRole::ControlPlane) {
+  struct NodeStep {
+    std::string name;
+    bool last_step = false;  // the node's config follows (it may use the release's settings)
+  };
+
+  // The nodes of a batch are drained and upgraded together, then gated together: Talos's health
+  // checks once, then the user's gate for each. A failed node is rolled back (or left, with
+  // --on-failure stop) and the rollout stops; when a gate fails, that holds for the whole batch.
+  util::Result<void> upgrade_batch(const std::vector<NodeStep>& batch, const spec::Version& version,
+                                   const std::vector<Change>& upgrades) {
+    if (node(batch.front().name).role == spec::NodeRole::ControlPlane) {
       RETURN_IF_ERROR(backup_etcd());
     }
     const std::string tag = "v" + version.str();
-    const NodeUpgrade upgrade{n.name, n.address,
-                              talos::installer_image(cluster_, desired_.schematic_id, tag), tag,
-                              desired_.schematic_id};
-    const DrainedNode drained{n.name, control_plane_addresses(), "talos upgrade to " + tag};
-    auto step = s_.progress.start(name, "talos.upgrade");
-    util::Result<void> r = run_drained(drained, s_.kube, s_.progress.clock(), options_.wait, step,
-                                       [&]() -> util::Result<void> {
-                                         RETURN_IF_ERROR(upgrade_node(upgrade, s_.dial,
-                                                                      s_.talos_port_open,
-                                                                      s_.progress.clock(),
-                                                                      options_.wait, step));
-                                         if (last_step) {
-                                           RETURN_IF_ERROR(config_after_upgrade(n, step));
-                                         }
-                                         return {};
-                                       });
-    if (r.ok()) {
-      step.note("health gate");
-      r = wait_cluster_healthy(cluster_, s_.dial, options_.health_timeout, step);
+    std::vector<NodeUpgrade> upgrade;
+    std::vector<DrainedNode> drained;
+    std::vector<std::unique_ptr<Progress::Step>> step;
+    for (const NodeStep& b : batch) {
+      const spec::Node& n = node(b.name);
+      upgrade.push_back({n.name, n.address,
+                         talos::installer_image(cluster_, desired_.schematic_id, tag), tag,
+                         desired_.schematic_id});
+      drained.push_back({n.name, control_plane_addresses(), "talos upgrade to " + tag});
+      step.push_back(std::make_unique<Progress::Step>(s_.progress.start(n.name, "talos.upgrade")));
     }
-    if (!r.ok()) {
-      util::Error failed = after_failed_upgrade(upgrade, drained, std::move(r).error(), step);
-      step.fail(failed.describe());
-      return std::move(failed).with_context(rollout_report(name, tag, upgrades));
+    std::vector<util::Result<void>> result(batch.size());
+    util::parallel_for(batch.size(), batch.size(), [&](std::size_t i) {
+      result[i] = run_drained(drained[i], s_.kube, s_.progress.clock(), options_.wait, *step[i],
+                              [&]() -> util::Result<void> {
+                                RETURN_IF_ERROR(upgrade_node(upgrade[i], s_.dial,
+                                                             s_.talos_port_open,
+                                                             s_.progress.clock(), options_.wait,
+                                                             *step[i]));
+                                if (batch[i].last_step) {
+                                  RETURN_IF_ERROR(config_after_upgrade(node(batch[i].name),
+                                                                       *step[i]));
+                                }
+                                return {};
+                              });
+    });
+    if (std::all_of(result.begin(), result.end(), [](const auto& r) { return r.ok(); })) {
+      util::Result<void> gate = gates(batch, step);
+      std::fill(result.begin(), result.end(), gate);
     }
-    running_[name] = tag;
-    step.finish(fmt::format("runs {}", tag));
+    std::optional<util::Error> first_failure;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (result[i].ok()) {
+        running_[batch[i].name] = tag;
+        step[i]->finish(fmt::format("runs {}", tag));
+        continue;
+      }
+      util::Error failed =
+          after_failed_upgrade(upgrade[i], drained[i], std::move(result[i]).error(), *step[i]);
+      step[i]->fail(failed.describe());
+      if (!first_failure) {
+        first_failure =
+            std::move(failed).with_context(rollout_report(batch[i].name, tag, upgrades));
+      }
+    }
+    if (first_failure) {
+      return std::move(*first_failure);
+    }
     return {};
+  }
+
+  util::Result<void> gates(const std::vector<NodeStep>& batch,
+                           const std::vector<std::unique_ptr<Progress::Step>>& step) {
+    step.front()->note("health gate");
+    RETURN_IF_ERROR(wait_cluster_healthy(cluster_, s_.dial, options_.health_timeout, *step.front()));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      RETURN_IF_ERROR(user_gate(node(batch[i].name), *step[i]));
+    }
+    return {};
+  }
+
+  // cluster.yaml's upgrade.gate.command, retried every interval until it exits 0 or its timeout
+  // passes. It runs in cluster.yaml's directory and learns the node from the environment.
+  util::Result<void> user_gate(const spec::Node& n, Progress::Step& step) {
+    const spec::UpgradeGate& gate = cluster_.upgrade.gate;
+    if (gate.command.empty()) {
+      return {};
+    }
+    std::map<std::string, std::string> env = {{"TALFORGE_CLUSTER", cluster_.name},
+                                              {"TALFORGE_NODE", n.name},
+                                              {"TALFORGE_NODE_ADDRESS", n.address}};
+    if (!options_.kubeconfig_file.empty() && util::file_exists(options_.kubeconfig_file)) {
+      env["KUBECONFIG"] = options_.kubeconfig_file;
+    }
+    WaitPolicy policy = options_.wait;
+    policy.timeout = gate.timeout;
+    policy.poll = {gate.interval, gate.interval};
+    step.note("upgrade gate: " + gate.command);
+    return wait_until(
+        fmt::format("the upgrade gate ({}) for {}", gate.command, n.name), s_.progress.clock(),
+        policy,
+        [&]() -> util::Result<void> {
+          ASSIGN_OR_RETURN(util::CommandRun run,
+                           util::run_shell_command(gate.command, cluster_.resolve_path("."), env,
+                                                   gate.timeout));
+          if (run.exit_code == 0) {
+            step.note("upgrade gate passed");
+            return {};
+          }
+          return util::Error::unavailable(
+              fmt::format("{} {}{}", run.timed_out ? "ran out of time" : "exited",
+                          run.timed_out ? "" : std::to_string(run.exit_code),
+                          last_line(run.output).empty() ? "" : ": " + last_line(run.output)));
+        },
+        [&](const util::Error& last) { step.note("upgrade gate: " + last.message); });
+  }
+
+  static std::string last_line(const std::string& output) {
+    std::string text = output;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+      text.pop_back();
+    }
+    return text.substr(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
   }
 
   // Component by component across the nodes, control planes first (talos.md §9.2): each

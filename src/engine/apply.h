@@ -49,6 +49,8 @@ struct ApplyOptions {
   std::string etcd_backup_dir;
   std::size_t etcd_backups_kept = 5;
   UpgradeFailure on_upgrade_failure = UpgradeFailure::Rollback;
+  // Given to the user's upgrade gate command as KUBECONFIG when the file exists.
+  std::string kubeconfig_file;
 };
 
 util::Result<void> apply_plan(const spec::Cluster& cluster, const plan::Desired& desired,

@@ -234,5 +234,84 @@ TEST(UpgradeE2e, KilledWhileANodeRebootsTheRerunReturnsItToService) {
   EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
 }
 
+// Appends an upgrade section to the lab's cluster.yaml (top-level, after the nodes).
+void set_upgrade_policy(Lab& lab, const std::string& yaml) {
+  std::ofstream(lab.dir() + "/cluster.yaml", std::ios::app) << "upgrade:\n" << yaml;
+}
+
+std::vector<std::string> lines_of(const std::string& path) {
+  std::vector<std::string> out;
+  std::istringstream in(testing_process::slurp(path));
+  for (std::string line; std::getline(in, line);) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+// Subnet 133: two workers at once; the user's gate runs after the health checks of each node,
+// with the node in its environment, and is retried until it passes (here: at its second try).
+TEST(UpgradeE2e, WorkersGoTwoAtATimeAndTheUserGateIsRetriedUntilItPasses) {
+  Lab lab(133, "none", "0.03");
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  set_upgrade_policy(lab,
+                     "  workersMaxUnavailable: 2\n"
+                     "  gate:\n"
+                     "    command: echo \"$TALFORGE_NODE $TALFORGE_NODE_ADDRESS $KUBECONFIG\" >> "
+                     "gate.log; [ $(grep -c \"^$TALFORGE_NODE \" gate.log) -ge 2 ]\n"
+                     "    interval: 1s\n");
+  set_talos_version(lab, "v1.12.11");
+  const auto apply = lab.talforge({"apply", "--yes", "-o", "json"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+
+  std::vector<std::string> gated;
+  for (const std::string& line : lines_of(lab.dir() + "/gate.log")) {
+    gated.push_back(line.substr(0, line.find(' ')));
+    EXPECT_THAT(line, HasSubstr("/out/kubeconfig")) << "KUBECONFIG is given to the gate";
+  }
+  EXPECT_THAT(gated, ::testing::ElementsAre("cp-1", "cp-1", "cp-2", "cp-2", "cp-3", "cp-3",
+                                            "worker-1", "worker-1", "worker-2", "worker-2"));
+  EXPECT_THAT(lines_of(lab.dir() + "/gate.log")[0], HasSubstr("cp-1 " + lab.address(11)));
+
+  const std::vector<Interval> steps = upgrade_steps(apply.out);
+  ASSERT_EQ(steps.size(), 5u);
+  for (std::size_t i = 0; i + 1 < 3; ++i) {
+    EXPECT_LT(steps[i].ended, steps[i + 1].started) << "control planes one at a time";
+  }
+  EXPECT_EQ(steps[3].node, "worker-1");
+  EXPECT_EQ(steps[4].node, "worker-2");
+  EXPECT_LT(steps[4].started, steps[3].ended) << "both workers were out at the same time";
+  for (const auto& [node, version] : versions(lab)) {
+    EXPECT_EQ(version, "v1.12.11") << node;
+  }
+  EXPECT_EQ(lab.talos_counters()["quorum_losses"], 0);
+  expect_no_node_cordoned(lab);
+}
+
+// Subnet 134: a gate that keeps failing for cp-2 stops the rollout there: cp-2 is rolled back,
+// the nodes after it are untouched, and the error quotes the gate's last output.
+TEST(UpgradeE2e, AUserGateThatKeepsFailingRollsTheNodeBackAndStops) {
+  Lab lab(134, "none", "0.03");
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  set_upgrade_policy(lab,
+                     "  gate:\n"
+                     "    command: '[ \"$TALFORGE_NODE\" != cp-2 ] || { echo \"replicas degraded "
+                     "on $TALFORGE_NODE\"; exit 3; }'\n"
+                     "    timeout: 2s\n"
+                     "    interval: 1s\n");
+  set_talos_version(lab, "v1.12.11");
+  const auto failed = lab.talforge({"apply", "--yes"});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_THAT(failed.err, HasSubstr("the upgrade gate"));
+  EXPECT_THAT(failed.err, HasSubstr("exited 3: replicas degraded on cp-2"));
+  EXPECT_THAT(failed.err, HasSubstr("Talos rollout stopped at cp-2 (→ v1.12.11); cp-1 runs "
+                                    "v1.12.11; untouched: cp-3, worker-1, worker-2"));
+  const std::map<std::string, std::string> now = versions(lab);
+  EXPECT_EQ(now.at("cp-1"), "v1.12.11");
+  EXPECT_EQ(now.at("cp-2"), "v1.11.6") << "rolled back";
+  EXPECT_EQ(now.at("cp-3"), "v1.11.6");
+  EXPECT_EQ(now.at("worker-2"), "v1.11.6");
+  expect_no_node_cordoned(lab);
+}
+
 }  // namespace
 }  // namespace e2e
