@@ -313,5 +313,44 @@ TEST(UpgradeE2e, AUserGateThatKeepsFailingRollsTheNodeBackAndStops) {
   expect_no_node_cordoned(lab);
 }
 
+int calls(const nlohmann::json& counters, const std::string& method) {
+  return counters["rpc_calls"].value(method, 0);
+}
+
+// Subnet 135: nodes on v1.13 are upgraded through LifecycleService (ImageService.Pull, then
+// LifecycleService.Upgrade and a reboot), never the deprecated MachineService.Upgrade; a new
+// extension in cluster.yaml is such an upgrade to the same version with a new installer image.
+TEST(UpgradeE2e, ANewExtensionOnV113GoesThroughLifecycleService) {
+  Lab lab(135, "none", "0.03");
+  set_talos_version(lab, "v1.13.9");
+  ASSERT_EQ(lab.talforge({"apply", "--yes"}).exit_code, 0);
+  const nlohmann::json before = lab.talos_counters();
+
+  const std::string path = lab.dir() + "/cluster.yaml";
+  const std::string text = testing_process::slurp(path);
+  std::ofstream(path) << std::regex_replace(
+      text, std::regex("    - siderolabs/qemu-guest-agent\n"),
+      "    - siderolabs/qemu-guest-agent\n    - siderolabs/iscsi-tools\n");
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2) << plan.err;
+  EXPECT_THAT(plan.out, HasSubstr("v1.13.9, new installer image"));
+  const auto apply = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+
+  const nlohmann::json after = lab.talos_counters();
+  EXPECT_EQ(calls(after, "/machine.LifecycleService/Upgrade") -
+                calls(before, "/machine.LifecycleService/Upgrade"),
+            5);
+  EXPECT_GE(calls(after, "/machine.ImageService/Pull") - calls(before, "/machine.ImageService/Pull"),
+            5);
+  EXPECT_EQ(calls(after, "/machine.MachineService/Upgrade"),
+            calls(before, "/machine.MachineService/Upgrade"));
+  for (const auto& [node, version] : versions(lab)) {
+    EXPECT_EQ(version, "v1.13.9") << node;
+  }
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0) << "every node booted the new schematic";
+  expect_no_node_cordoned(lab);
+}
+
 }  // namespace
 }  // namespace e2e
