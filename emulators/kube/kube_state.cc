@@ -321,6 +321,22 @@ std::vector<std::string> KubeState::pods_on_node(const std::string& node) const 
   return out;
 }
 
+std::vector<std::string> KubeState::evictable_pods_on_node(const std::string& node) const {
+  std::lock_guard lock(impl_->mu);
+  std::vector<std::string> out;
+  for (const auto& [k, pod] : impl_->objects["pods"]) {
+    const bool mirror = !string_at(pod, "/metadata/annotations/kubernetes.io~1config.mirror").empty();
+    bool daemon = false;
+    for (const json& ref : pod.value("/metadata/ownerReferences"_json_pointer, json::array())) {
+      daemon = daemon || (ref.value("controller", false) && ref.value("kind", "") == "DaemonSet");
+    }
+    if (string_at(pod, "/spec/nodeName") == node && !mirror && !daemon) {
+      out.push_back(k);
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> KubeState::pod_names() const {
   std::lock_guard lock(impl_->mu);
   std::vector<std::string> out;

@@ -99,6 +99,9 @@ class KubeState {
   std::vector<std::string> node_names() const;  // sorted
   // Names of the pods bound to `node` ("namespace/name"), sorted.
   std::vector<std::string> pods_on_node(const std::string& node) const;
+  // What a drain evicts from `node` ("namespace/name", sorted): its pods except DaemonSet pods and
+  // mirror (static) pods.
+  std::vector<std::string> evictable_pods_on_node(const std::string& node) const;
   // "namespace/name" of every pod, sorted.
   std::vector<std::string> pod_names() const;
   int evictions() const;       // successful POST …/eviction calls

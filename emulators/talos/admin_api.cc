@@ -216,6 +216,7 @@ void AdminApi::routes() {
                {"quorum_losses", emulator_.quorum_losses()},
                {"upgrades", v.upgrades},
                {"upgrade_fallbacks", v.upgrade_fallbacks},
+               {"undrained_upgrades", v.undrained_upgrades},
                {"reboots", v.reboots},
                {"resets", v.resets},
                {"rpc_calls", v.rpc_calls}});

@@ -16,6 +16,8 @@ class Counters {
   }
   void upgrade() { add(&upgrades_); }
   void upgrade_fallback() { add(&upgrade_fallbacks_); }
+  // An upgrade started while the node still ran pods a drain would have evicted.
+  void undrained_upgrade() { add(&undrained_upgrades_); }
   void reboot() { add(&reboots_); }
   void reset() { add(&resets_); }
   void rpc_call(const std::string& method) {
@@ -31,11 +33,12 @@ class Counters {
     int reboots = 0;
     int resets = 0;
     std::map<std::string, int> rpc_calls;  // gRPC method path → calls received, on any node
+    int undrained_upgrades = 0;
   };
   Values values() const {
     std::lock_guard lock(mu_);
-    return {bootstrap_calls_, apply_calls_, upgrades_, upgrade_fallbacks_, reboots_, resets_,
-            rpc_calls_};
+    return {bootstrap_calls_, apply_calls_, upgrades_,  upgrade_fallbacks_,
+            reboots_,         resets_,      rpc_calls_, undrained_upgrades_};
   }
 
  private:
@@ -51,6 +54,7 @@ class Counters {
   int reboots_ = 0;
   int resets_ = 0;
   std::map<std::string, int> rpc_calls_;
+  int undrained_upgrades_ = 0;
 };
 
 }  // namespace talos_emu

@@ -493,6 +493,15 @@ double Node::virtual_now() const {
   return virtual_now_;
 }
 
+void Node::count_upgrade() {
+  emulator_.counters().upgrade();
+  const NodeSnapshot s = snapshot();
+  if (s.cluster && !s.cluster->kube->evictable_pods_on_node(s.hostname).empty())
+    emulator_.counters().undrained_upgrade();
+  std::lock_guard lock(mu_);
+  upgrade_times_.push_back({std::chrono::steady_clock::now(), std::nullopt});
+}
+
 std::vector<Node::UpgradeTimes> Node::upgrade_times() const {
   std::lock_guard lock(mu_);
   return upgrade_times_;
@@ -753,11 +762,7 @@ RpcResult<std::string> Node::upgrade(const std::string& image, bool stage, bool 
     set_stage_locked(machine::MachineStatusEvent::UPGRADING);
     emit_status_locked();
   }
-  emulator_.counters().upgrade();
-  {
-    std::lock_guard lock(mu_);
-    upgrade_times_.push_back({std::chrono::steady_clock::now(), std::nullopt});
-  }
+  count_upgrade();
   post_step(emulator_.timing().upgrade.count(), &Node::upgrade_installed);
   return actor;
 }
@@ -786,11 +791,7 @@ std::optional<RpcError> Node::install_into_inactive_slot(const std::string& imag
     disk_.slots[inactive] = Slot{version, schematic};
     disk_.boot_once = inactive;
   }
-  emulator_.counters().upgrade();
-  {
-    std::lock_guard lock(mu_);
-    upgrade_times_.push_back({std::chrono::steady_clock::now(), std::nullopt});
-  }
+  count_upgrade();
   return std::nullopt;
 }
 

@@ -134,6 +134,7 @@ class Node : public std::enable_shared_from_this<Node> {
   void etcd_ready(uint64_t epoch);
   void kubelet_ready(uint64_t epoch);
   void kubelet_restarted(uint64_t epoch);
+  void count_upgrade();  // counters (incl. an upgrade of an undrained node) and its start time
   kube_emu::NodeFacts kube_facts(const NodeSnapshot& s) const;
   // A live config change of the kubelet image restarts the kubelet; one of a control plane
   // component's image makes the kubelet replace that static pod (talos.md §9.2).

@@ -87,6 +87,7 @@ TEST(UpgradeE2e, TwoMinorsAheadGoesThroughTheReleaseBetweenOneNodeAtATime) {
   EXPECT_EQ(after["upgrades"].get<int>() - before["upgrades"].get<int>(), 10) << "5 nodes × 2";
   EXPECT_EQ(after["upgrade_fallbacks"], 0);
   EXPECT_EQ(after["quorum_losses"], 0);
+  EXPECT_EQ(after["undrained_upgrades"], 0) << "every node drained before its upgrade";
 
   // One node at a time, control planes first, every node once per step.
   const std::vector<Interval> steps = upgrade_steps(apply.out);

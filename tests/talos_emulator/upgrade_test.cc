@@ -73,6 +73,18 @@ TEST(Upgrade, NewVersionBootsAndBadImageFallsBack) {
   const std::string address = cluster.nodes.front().address;
   auto api = secure_client(address, cluster.admin);
   ASSERT_EQ(version_of(api), "v1.11.6");
+  const auto before = emulator.find_node(address)->snapshot();
+  const std::vector<std::string> workloads =
+      before.cluster->kube->evictable_pods_on_node(before.hostname);
+  ASSERT_FALSE(workloads.empty()) << "the only node runs CoreDNS, which a drain evicts";
+  EXPECT_EQ(std::count_if(workloads.begin(), workloads.end(),
+                          [](const std::string& pod) {
+                            return pod.find("/kube-apiserver-") != std::string::npos ||
+                                   (pod.find("/cilium-") != std::string::npos &&
+                                    pod.find("/cilium-operator") == std::string::npos);
+                          }),
+            0)
+      << "static and DaemonSet pods stay";
 
   // The upgrade through talforge's client, its events read on the node until it reboots.
   auto events_reader = secure_client(address, cluster.admin);
@@ -89,6 +101,7 @@ TEST(Upgrade, NewVersionBootsAndBadImageFallsBack) {
   auto ack = api->upgrade(request);
   ASSERT_TRUE(ack.ok()) << ack.error().describe();
   EXPECT_EQ(ack->ack, "Upgrade request received");
+  EXPECT_EQ(emulator.counters().values().undrained_upgrades, 1) << "nobody drained the node";
   ASSERT_TRUE(wait_until([&] {
     return version_of(api) == "v1.12.0" && node_ready(emulator, address);
   })) << describe(emulator, address);
