@@ -10,15 +10,6 @@ namespace {
 
 using talos::KubernetesComponent;
 
-// The version an image reference carries ("registry.k8s.io/kube-apiserver:v1.35.4" → "v1.35.4").
-std::string image_tag(const std::string& image) {
-  const std::string reference = image.substr(0, image.find('@'));
-  const std::size_t colon = reference.rfind(':');
-  return colon == std::string::npos || reference.find('/', colon) != std::string::npos
-             ? ""
-             : reference.substr(colon + 1);
-}
-
 // Reads the node's active config and applies it with the new image; nothing when it has it.
 util::Result<bool> apply_image(const KubernetesNode& node, KubernetesComponent component,
                                const std::string& image, const TalosDialer& dial) {
@@ -83,7 +74,7 @@ util::Result<void> move_component(const KubernetesNode& node, KubernetesComponen
     return {};
   }
   const std::string pod_name = fmt::format("{}-{}", name, node.name);
-  const std::string version = image_tag(image);
+  const std::string version = talos::image_tag(image);
   const std::string what =
       component == KubernetesComponent::Kubelet
           ? fmt::format("the kubelet of {} on {} and Ready", node.name, version)

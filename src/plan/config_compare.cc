@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "talos/kubernetes_components.h"
 #include "util/yaml_load.h"
 
 namespace plan {
@@ -132,13 +133,7 @@ std::string kubernetes_version_of(std::string_view config) {
   if (!image.is_string()) {
     return "";
   }
-  std::string tag = image.get<std::string>();
-  tag = tag.substr(0, tag.find('@'));
-  const std::size_t colon = tag.rfind(':');
-  if (colon == std::string::npos || tag.find('/', colon) != std::string::npos) {
-    return "";
-  }
-  tag = tag.substr(colon + 1);
+  const std::string tag = talos::image_tag(image.get<std::string>());
   return !tag.empty() && tag[0] == 'v' ? tag.substr(1) : tag;
 }
 

@@ -55,6 +55,14 @@ const char* component_image_path(KubernetesComponent component) {
   return "";
 }
 
+std::string image_tag(const std::string& image) {
+  const std::string reference = image.substr(0, image.find('@'));
+  const std::size_t colon = reference.rfind(':');
+  return colon == std::string::npos || reference.find('/', colon) != std::string::npos
+             ? ""
+             : reference.substr(colon + 1);
+}
+
 std::string component_image(std::string_view config, KubernetesComponent component) {
   util::Result<std::vector<Tree>> docs = util::load_yaml_stream(config, "machine config");
   if (!docs.ok()) {

@@ -26,6 +26,10 @@ const char* component_name(KubernetesComponent component);
 // JSON pointer of the component's image in the v1alpha1 document ("/cluster/apiServer/image").
 const char* component_image_path(KubernetesComponent component);
 
+// The tag of an image reference ("registry.k8s.io/kube-apiserver:v1.35.4" → "v1.35.4"; a digest
+// after it is ignored); empty when it has none.
+std::string image_tag(const std::string& image);
+
 // The component's image in a machine config (multi-document YAML); empty when it names none.
 std::string component_image(std::string_view config, KubernetesComponent component);
 

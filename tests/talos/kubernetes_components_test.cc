@@ -61,6 +61,12 @@ TEST(KubernetesComponents, AConfigWithoutItsMainDocumentIsRefused) {
   EXPECT_EQ(r.error().code, util::ErrorCode::InvalidInput);
 }
 
+TEST(KubernetesComponents, ImageTagsIgnoreDigestsAndRegistryPorts) {
+  EXPECT_EQ(image_tag("registry.k8s.io/kube-apiserver:v1.35.4"), "v1.35.4");
+  EXPECT_EQ(image_tag("mirror.local:5000/kubelet:v1.35.4@sha256:abc"), "v1.35.4");
+  EXPECT_EQ(image_tag("mirror.local:5000/kubelet"), "");
+}
+
 TEST(KubernetesComponents, NamesAreTheStaticPodPrefixes) {
   EXPECT_STREQ(component_name(KubernetesComponent::ApiServer), "kube-apiserver");
   EXPECT_STREQ(component_name(KubernetesComponent::ControllerManager), "kube-controller-manager");
