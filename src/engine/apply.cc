@@ -560,23 +560,35 @@ class Applier {
                                 return {};
                               });
     });
-    if (std::all_of(result.begin(), result.end(), [](const auto& r) { return r.ok(); })) {
-      util::Result<void> gate = gates(batch, step);
-      std::fill(result.begin(), result.end(), gate);
-    }
+    // Failed nodes go back first (the health checks want every node in service), then the
+    // upgraded ones pass the gates — or are rolled back as well.
     std::optional<util::Error> first_failure;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (result[i].ok()) {
-        running_[batch[i].name] = tag;
-        step[i]->finish(fmt::format("runs {}", tag));
-        continue;
-      }
-      util::Error failed =
-          after_failed_upgrade(upgrade[i], drained[i], std::move(result[i]).error(), *step[i]);
+    const auto fail = [&](std::size_t i, util::Error error) {
+      util::Error failed = after_failed_upgrade(upgrade[i], drained[i], std::move(error), *step[i]);
       step[i]->fail(failed.describe());
       if (!first_failure) {
         first_failure =
             std::move(failed).with_context(rollout_report(batch[i].name, tag, upgrades));
+      }
+    };
+    std::vector<std::size_t> upgraded;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (result[i].ok()) {
+        upgraded.push_back(i);
+      } else {
+        fail(i, std::move(result[i]).error());
+      }
+    }
+    if (upgraded.empty()) {
+      return std::move(*first_failure);
+    }
+    util::Result<void> gate = gates(batch, upgraded, step);
+    for (std::size_t i : upgraded) {
+      if (gate.ok()) {
+        running_[batch[i].name] = tag;
+        step[i]->finish(fmt::format("runs {}", tag));
+      } else {
+        fail(i, gate.error());
       }
     }
     if (first_failure) {
@@ -585,11 +597,12 @@ class Applier {
     return {};
   }
 
-  util::Result<void> gates(const std::vector<NodeStep>& batch,
+  util::Result<void> gates(const std::vector<NodeStep>& batch, const std::vector<std::size_t>& which,
                            const std::vector<std::unique_ptr<Progress::Step>>& step) {
-    step.front()->note("health gate");
-    RETURN_IF_ERROR(wait_cluster_healthy(cluster_, s_.dial, options_.health_timeout, *step.front()));
-    for (std::size_t i = 0; i < batch.size(); ++i) {
+    Progress::Step& first = *step[which.front()];
+    first.note("health gate");
+    RETURN_IF_ERROR(wait_cluster_healthy(cluster_, s_.dial, options_.health_timeout, first));
+    for (std::size_t i : which) {
       RETURN_IF_ERROR(user_gate(node(batch[i].name), *step[i]));
     }
     return {};
@@ -831,7 +844,8 @@ class Applier {
     if (talos == nullptr || talos->state != plan::TalosState::Configured) {
       return power_cycle();  // not part of the cluster yet: nothing to drain
     }
-    return run_drained({n.name, control_plane_addresses(), "restart for new VM hardware"}, s_.kube,
+    DrainedNode drained{n.name, control_plane_addresses(), "restart for new VM hardware"};
+    return run_drained(drained, s_.kube,
                        s_.progress.clock(), options_.wait, step, power_cycle);
   }
 

@@ -21,12 +21,15 @@ struct DrainedNode {
   std::string name;                         // the Kubernetes node name (cluster.yaml's name)
   std::vector<std::string> control_planes;  // addresses whose Kubernetes API may be asked
   std::string reason = "maintenance";       // recorded with the cordon ("talos upgrade to …")
+  // Set by run_drained when the user had cordoned the node: it is drained and worked on, but
+  // stays cordoned afterwards (their cordon, not talforge's).
+  bool keep_cordoned = false;
 };
 
 // A node Kubernetes does not know (never joined) is worked on without a drain. A drain that fails
 // uncordons the node again and stops before the work; a failed work, or a node that does not come
 // back Ready within the wait, stops with the node left cordoned (the error says so).
-util::Result<void> run_drained(const DrainedNode& node, const KubeConnect& kube, util::Clock& clock,
+util::Result<void> run_drained(DrainedNode& node, const KubeConnect& kube, util::Clock& clock,
                                const WaitPolicy& wait, Progress::Step& step,
                                const std::function<util::Result<void>()>& work);
 

@@ -87,8 +87,14 @@ util::Result<void> move_component(const KubernetesNode& node, KubernetesComponen
               return component == KubernetesComponent::Kubelet ? kubelet_runs(api, node.name, version)
                                                                : static_pod_runs(api, pod_name, image);
             });
-        return answered.ok() ? util::Result<void>()
-                             : util::Error::unavailable(answered.error().describe());
+        if (answered.ok()) {
+          return {};
+        }
+        // A static pod is briefly absent while the kubelet replaces it; other errors (403, a
+        // bad request) end the wait at once.
+        return answered.error().code == util::ErrorCode::NotFound
+                   ? util::Error::unavailable(answered.error().describe())
+                   : std::move(answered).error();
       },
       [&](const util::Error& last) { step.note("waiting: " + last.message); }));
   step.note(fmt::format("{} runs {}", component == KubernetesComponent::Kubelet ? "kubelet" : pod_name,

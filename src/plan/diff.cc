@@ -72,6 +72,7 @@ class Differ {
     bootstrap();
     left_cordoned();
     deletes();
+    kubernetes_with_new_nodes();
     Plan out;
     // In the order apply runs them: a member without VM goes before anything is built.
     out.changes = std::move(stale_members_);
@@ -241,8 +242,8 @@ class Differ {
     // Control planes first (talos.md §9.1: one node at a time either way).
     auto& list = node.role == spec::NodeRole::ControlPlane ? upgrades_ : worker_upgrades_;
     list.push_back({ChangeKind::Update, Subject::Talos, node.name, details,
-                         "in-place upgrade (A/B), one node at a time, drained, health-gated; "
-                         "then its machine config"});
+                         "in-place upgrade (A/B), drained, health-gated: control planes one at a time, "
+                         "workers upgrade.workersMaxUnavailable at a time; then its machine config"});
     return true;
   }
 
@@ -251,8 +252,11 @@ class Differ {
   // as `talosctl upgrade-k8s` does (talos.md §9.2). True when a change or a blocker was planned.
   bool kubernetes(const DesiredNode& node, const ObservedNode& talos) {
     const std::string running = kubernetes_version_of(*talos.config_yaml);
+    // The generated config's kubelet (a patch may pin another image than kubernetesVersion's).
+    const std::string wanted = kubernetes_version_of(node.config_yaml);
     const std::optional<spec::Version> from = spec::parse_version(running);
-    const std::optional<spec::Version> to = spec::parse_version(desired_.kubernetes_version);
+    const std::optional<spec::Version> to =
+        spec::parse_version(wanted.empty() ? desired_.kubernetes_version : wanted);
     if (!from || !to || *from == *to) {
       return false;
     }
@@ -270,6 +274,23 @@ class Differ {
          "each component on one node at a time, waiting for it to run the new version; "
          "then its machine config"});
     return true;
+  }
+
+  // A node configured in this run gets the new kubelet at once, before the API servers move
+  // (a kubelet newer than its API server is outside Kubernetes' skew policy).
+  void kubernetes_with_new_nodes() {
+    if (kubernetes_.empty()) {
+      return;
+    }
+    for (const Change& c : configs_) {
+      if (c.kind == ChangeKind::Create) {
+        blockers_.push_back(fmt::format(
+            "{} gets its first config in this run while kubernetesVersion changes: its kubelet "
+            "would run {} before the control plane does; apply with the running Kubernetes "
+            "version first (it is the one in the `~ kubernetes` lines), then change it",
+            c.target, desired_.kubernetes_version));
+      }
+    }
   }
 
   // Planned unless a control plane reports members; when none could be asked, apply's guard
@@ -296,13 +317,21 @@ class Differ {
   }
 
   // Its cordon is talforge's (marked when it was set), so lifting it gives back what the user had.
+  // Only nodes that stay: one being removed or rebuilt goes out of service anyway.
   void left_cordoned() {
     for (const LeftCordoned& node : observed_.left_cordoned) {
-      uncordons_.push_back({ChangeKind::Run,
-                            Subject::Uncordon,
-                            node.node,
-                            {"once it reports Ready"},
-                            fmt::format("left cordoned by an interrupted run ({})", node.reason)});
+      const bool stays = std::any_of(desired_.nodes.begin(), desired_.nodes.end(),
+                                     [&](const DesiredNode& n) { return n.name == node.node; }) &&
+                         std::none_of(vms_.begin(), vms_.end(), [&](const Change& c) {
+                           return c.target == node.node && c.kind != ChangeKind::Update;
+                         });
+      if (stays) {
+        uncordons_.push_back({ChangeKind::Run,
+                              Subject::Uncordon,
+                              node.node,
+                              {"once it reports Ready"},
+                              fmt::format("left cordoned by an earlier run ({})", node.reason)});
+      }
     }
   }
 

@@ -38,7 +38,7 @@ std::vector<std::string> environment_with(const std::map<std::string, std::strin
 [[noreturn]] void exec_child(int out_fd, const char* directory, char* const argv[],
                              char* const envp[]) {
   setpgid(0, 0);
-  const int null_fd = open("/dev/null", O_RDONLY);
+  const int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   dup2(null_fd, 0);
   dup2(out_fd, 1);
   dup2(out_fd, 2);
@@ -76,33 +76,54 @@ Result<CommandRun> run_shell_command(const std::string& command, const std::stri
     exec_child(fds[1], directory.c_str(), argv, envp.data());
   }
   close(fds[1]);
+  setpgid(pid, pid);  // as the child does: whichever runs first, kill(-pid) reaches the group
   CommandRun run;
   const auto deadline = std::chrono::steady_clock::now() + limit;
+  const auto keep = [&run](const char* data, ssize_t n) {
+    run.output.append(data, static_cast<std::size_t>(n));
+    if (run.output.size() > kOutputKept) {
+      run.output.erase(0, run.output.size() - kOutputKept);
+    }
+  };
   char buffer[4096];
-  for (;;) {
+  int status = 0;
+  bool exited = false;
+  while (!exited) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       run.timed_out = true;
-      kill(-pid, SIGKILL);
       break;
     }
     pollfd p{fds[0], POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1000))) <= 0) {
-      continue;
+    if (poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 50))) > 0) {
+      const ssize_t n = read(fds[0], buffer, sizeof buffer);
+      if (n > 0) {
+        keep(buffer, n);
+      }
     }
-    const ssize_t n = read(fds[0], buffer, sizeof buffer);
-    if (n <= 0) {
-      break;  // every writer closed: the command (and what it started) is done
+    const pid_t reaped = waitpid(pid, &status, WNOHANG);
+    if (reaped < 0 && errno != EINTR) {
+      const int error = errno;
+      kill(-pid, SIGKILL);
+      close(fds[0]);
+      return Error::internal(fmt::format("waitpid: {}", std::strerror(error)));
     }
-    run.output.append(buffer, static_cast<std::size_t>(n));
-    if (run.output.size() > kOutputKept) {
-      run.output.erase(0, run.output.size() - kOutputKept);
-    }
+    exited = reaped == pid;
+  }
+  // Whatever it left behind (a background job holding the pipe, or all of it after the limit).
+  kill(-pid, SIGKILL);
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) {
+    keep(buffer, n);
   }
   close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  if (!exited) {
+    while (waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) {
+        return Error::internal(fmt::format("waitpid: {}", std::strerror(errno)));
+      }
+    }
   }
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return run;

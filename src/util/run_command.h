@@ -17,7 +17,8 @@ struct CommandRun {
   bool timed_out = false;
 };
 
-// Unavailable when the shell cannot be started; otherwise the run, whatever its exit code.
+// Unavailable when the shell cannot be started; otherwise the run, whatever its exit code. When
+// the shell exits, or at the limit, its process group is killed: nothing it started outlives it.
 Result<CommandRun> run_shell_command(const std::string& command, const std::string& directory,
                                      const std::map<std::string, std::string>& extra_env,
                                      std::chrono::milliseconds limit);

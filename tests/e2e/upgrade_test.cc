@@ -218,13 +218,13 @@ TEST(UpgradeE2e, KilledWhileANodeRebootsTheRerunReturnsItToService) {
   const auto plan = lab.talforge({"plan"});
   EXPECT_EQ(plan.exit_code, 2) << plan.err;
   EXPECT_THAT(plan.out, HasSubstr("uncordon        " + booting +
-                                  "  (left cordoned by an interrupted run (talos upgrade to "
+                                  "  (left cordoned by an earlier run (talos upgrade to "
                                   "v1.12.11))"))
       << plan.out;
   // A bounded wait: a node that never returns fails the test instead of hanging it.
   const auto resumed = lab.talforge({"apply", "--yes", "--wait-timeout", "2m"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
-  EXPECT_THAT(resumed.err, HasSubstr("left cordoned by an interrupted run (talos upgrade to "
+  EXPECT_THAT(resumed.err, HasSubstr("left cordoned by an earlier run (talos upgrade to "
                                      "v1.12.11)"))
       << resumed.out << resumed.err;
   for (const auto& [node, version] : versions(lab)) {

@@ -269,8 +269,11 @@ TEST(PlanDiff, ANodeAnInterruptedRunLeftCordonedIsUncordonedBeforeAnyUpgrade) {
   d.talos_version = "v1.12.11";
   const Plan p = diff(d, o);
   EXPECT_THAT(lines(p), ElementsAre("run uncordon w-1", "update talos cp-1", "update talos w-1"));
-  EXPECT_EQ(p.changes[0].reason, "left cordoned by an interrupted run (talos upgrade to v1.12.11)");
+  EXPECT_EQ(p.changes[0].reason, "left cordoned by an earlier run (talos upgrade to v1.12.11)");
   EXPECT_THAT(render_text(p, false), HasSubstr("> uncordon        w-1"));
+  o.left_cordoned = {{"w-9", "talos upgrade to v1.12.11"}};
+  EXPECT_THAT(lines(diff(d, o)), ElementsAre("update talos cp-1", "update talos w-1"))
+      << "a node cluster.yaml no longer lists is not returned to service";
 }
 
 std::string with_kubelet(const std::string& version) {
@@ -296,6 +299,33 @@ TEST(PlanDiff, ANewKubernetesVersionMovesComponentsInsteadOfAConfigUpdate) {
   EXPECT_THAT(p.changes[0].details.at(1), HasSubstr("kube-apiserver"));
   EXPECT_EQ(p.changes[1].details.at(1), "kubelet");
   EXPECT_TRUE(p.blockers.empty());
+}
+
+TEST(PlanDiff, AKubeletPinnedByAPatchIsNotAKubernetesChange) {
+  Desired d = two_nodes();
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = with_kubelet("1.34.1");
+  }
+  Observed o = converged(d);
+  d.kubernetes_version = "1.35.4";  // cluster.yaml says 1.35.4, a patch keeps the kubelet
+  EXPECT_TRUE(diff(d, o).empty());
+}
+
+TEST(PlanDiff, ANewNodeWhileKubernetesChangesBlocksThePlan) {
+  Desired d = two_nodes();
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = with_kubelet("1.34.1");
+  }
+  Observed o = converged(d);
+  d.kubernetes_version = "1.35.4";
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = with_kubelet("1.35.4");
+  }
+  d.nodes.push_back(node("w-2", spec::NodeRole::Worker, "pve2", "127.10.0.22"));
+  const Plan p = diff(d, o);
+  ASSERT_EQ(p.blockers.size(), 1u);
+  EXPECT_THAT(p.blockers[0], HasSubstr("w-2 gets its first config in this run while "
+                                       "kubernetesVersion changes"));
 }
 
 TEST(PlanDiff, TalosAndKubernetesChangingTogetherBlockThePlan) {

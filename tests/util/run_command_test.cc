@@ -31,6 +31,16 @@ TEST(RunShellCommand, ACommandPastItsLimitIsKilledWithWhatItStarted) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 10s) << "the background sleep is gone too";
 }
 
+TEST(RunShellCommand, ABackgroundJobHoldingTheOutputDoesNotDelayTheResult) {
+  const auto started = std::chrono::steady_clock::now();
+  const Result<CommandRun> run = run_shell_command("sleep 30 & echo done", "/tmp", {}, 20s);
+  ASSERT_TRUE(run.ok());
+  EXPECT_FALSE(run->timed_out);
+  EXPECT_EQ(run->exit_code, 0);
+  EXPECT_THAT(run->output, HasSubstr("done"));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+}
+
 TEST(RunShellCommand, OnlyTheLastFourKibibytesOfOutputAreKept) {
   const Result<CommandRun> run =
       run_shell_command("yes x | head -c 100000; echo END", "/tmp", {}, 10s);
