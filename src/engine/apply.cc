@@ -122,14 +122,14 @@ class Applier {
     // must join as a new member.
     RETURN_IF_ERROR(remove_stale_members(of(plan, Subject::EtcdMember, ChangeKind::Delete)));
     RETURN_IF_ERROR(bring_up(plan));
-    if (changes_inline_manifests(plan)) {
-      RETURN_IF_ERROR(sync_manifests());
-    }
     // Before any health gate: those want every node schedulable.
     RETURN_IF_ERROR(return_left_cordoned(of(plan, Subject::Uncordon)));
     RETURN_IF_ERROR(restart_for_pending_hardware());
     RETURN_IF_ERROR(upgrade_talos(of(plan, Subject::Talos)));
     RETURN_IF_ERROR(upgrade_kubernetes(of(plan, Subject::Kubernetes)));
+    if (!of(plan, Subject::Manifests).empty()) {
+      RETURN_IF_ERROR(sync_manifests());
+    }
     RETURN_IF_ERROR(replace_vms(of(plan, Subject::Vm, ChangeKind::Replace)));
     RETURN_IF_ERROR(remove_nodes(of(plan, Subject::Vm, ChangeKind::Delete)));
     if (!plan.empty()) {
@@ -694,38 +694,31 @@ class Applier {
       }
       step.finish("configured");
     }
-    return changes.empty() ? util::Result<void>() : sync_manifests();
+    return {};
   }
 
-  // A control plane's config update that touches its inline manifests (or lists too many paths
-  // to tell): Talos creates missing objects only, so the changed ones are applied here.
-  static bool changes_inline_manifests(const plan::Plan& plan) {
-    for (const Change& c : plan.changes) {
-      if (c.subject != Subject::MachineConfig || c.kind != ChangeKind::Update) {
-        continue;
-      }
-      for (const std::string& path : c.details) {
-        if (path.rfind("cluster.inlineManifests", 0) == 0 || path.rfind("… and ", 0) == 0) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
+  // Retried while no control plane's Kubernetes API answers (right after a bring-up it may not
+  // serve yet).
   util::Result<void> sync_manifests() {
     const std::vector<const spec::Node*> cps = cluster_.control_planes();
     if (cps.empty()) {
       return {};
     }
     auto step = s_.progress.start(cluster_.name, "kubernetes.manifests");
-    util::Result<std::size_t> applied = sync_inline_manifests(
-        desired(cps.front()->name).config_yaml, control_plane_addresses(), s_.kube);
+    std::size_t count = 0;
+    util::Result<void> applied = wait_until(
+        "the inline manifests applied server-side", s_.progress.clock(), options_.wait,
+        [&]() -> util::Result<void> {
+          ASSIGN_OR_RETURN(count, sync_inline_manifests(desired(cps.front()->name).config_yaml,
+                                                        control_plane_addresses(), s_.kube));
+          return {};
+        },
+        [&](const util::Error& last) { step.note("waiting: " + last.message); });
     if (!applied.ok()) {
       step.fail(applied.error().describe());
       return std::move(applied).error().with_context("apply the inline manifests server-side");
     }
-    step.finish(fmt::format("{} object(s) of the inline manifests applied server-side", *applied));
+    step.finish(fmt::format("{} object(s) of the inline manifests applied server-side", count));
     return {};
   }
 

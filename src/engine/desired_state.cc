@@ -1,6 +1,7 @@
 // Builds plan::Desired (see desired_state.h).
 #include "engine/desired_state.h"
 
+#include "engine/manifest_sync.h"
 #include "factory/client.h"
 #include "spec/node_mac.h"
 #include "talos/cluster_configs.h"
@@ -54,6 +55,9 @@ plan::Desired desired_state(const spec::Cluster& cluster,
     out.vm = desired_vm(cluster, node);
     if (const talos::NodeConfig* config = config_of(configs, node.name)) {
       out.config_yaml = config->yaml;
+    }
+    if (node.role == spec::NodeRole::ControlPlane && desired.manifests_digest.empty()) {
+      desired.manifests_digest = inline_manifests_digest(out.config_yaml);  // same on every CP
     }
     desired.nodes.push_back(std::move(out));
   }

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/manifest_sync.h"
 #include "proxmox/vm_facts.h"
 #include "talos/active_config.h"
 #include "talos/tls_trust.h"
@@ -235,37 +236,34 @@ std::optional<std::vector<std::string>> etcd_members(const spec::Cluster& cluste
   return std::nullopt;
 }
 
-// Through the first configured control plane whose Kubernetes API answers (none: nothing known,
-// and the next run looks again).
-std::vector<plan::LeftCordoned> left_cordoned(const spec::Cluster& cluster,
-                                              const std::vector<plan::ObservedNode>& nodes,
+// The addresses of the control planes that answered over mTLS: whose Kubernetes API to ask.
+std::vector<std::string> configured_control_planes(const spec::Cluster& cluster,
+                                                   const std::vector<plan::ObservedNode>& nodes) {
+  std::vector<std::string> out;
+  for (const spec::Node* cp : cluster.control_planes()) {
+    for (const plan::ObservedNode& n : nodes) {
+      if (n.node == cp->name && n.state == plan::TalosState::Configured) {
+        out.push_back(cp->address);
+      }
+    }
+  }
+  return out;
+}
+
+// Through the first of them whose Kubernetes API answers (none: nothing known, and the next run
+// looks again).
+std::vector<plan::LeftCordoned> left_cordoned(const std::vector<std::string>& control_planes,
                                               const KubeConnect& kube) {
   std::vector<plan::LeftCordoned> out;
-  if (!kube) {
-    return out;
-  }
-  for (const spec::Node* cp : cluster.control_planes()) {
-    const plan::ObservedNode* node = nullptr;
-    for (const plan::ObservedNode& n : nodes) {
-      node = n.node == cp->name ? &n : node;
-    }
-    if (node == nullptr || node->state != plan::TalosState::Configured) {
-      continue;
-    }
-    util::Result<std::unique_ptr<kube::Api>> api = kube(cp->address);
-    util::Result<std::vector<kube::NodeInfo>> listed =
-        api.ok() ? (*api)->list_nodes()
-                 : util::Result<std::vector<kube::NodeInfo>>(api.error());
-    if (!listed.ok()) {
-      continue;
-    }
-    for (const kube::NodeInfo& n : *listed) {
+  (void)first_answering(control_planes, kube, [&](kube::Api& api) -> util::Result<void> {
+    ASSIGN_OR_RETURN(std::vector<kube::NodeInfo> listed, api.list_nodes());
+    for (const kube::NodeInfo& n : listed) {
       if (n.unschedulable && !n.cordoned_for.empty()) {
         out.push_back({n.name, n.cordoned_for});
       }
     }
-    return out;
-  }
+    return {};
+  });
   return out;
 }
 
@@ -288,7 +286,11 @@ util::Result<plan::Observed> observe(const spec::Cluster& cluster, const plan::D
   ASSIGN_OR_RETURN(observed.boot_images_present, boot_images(desired, observed.vms, pve));
   observed.nodes = probe_nodes(cluster, observed.vms, dial, options.max_parallel_probes);
   observed.etcd_members = etcd_members(cluster, observed.nodes, dial);
-  observed.left_cordoned = left_cordoned(cluster, observed.nodes, options.kube);
+  if (options.kube) {
+    const std::vector<std::string> cps = configured_control_planes(cluster, observed.nodes);
+    observed.left_cordoned = left_cordoned(cps, options.kube);
+    observed.manifests_digest = recorded_manifests_digest(cps, options.kube);
+  }
   return observed;
 }
 

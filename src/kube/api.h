@@ -87,6 +87,9 @@ class Api {
   // cordoned on failure (as with kubectl).
   virtual util::Result<DrainSummary> drain(const std::string& name,
                                            const DrainOptions& options) = 0;
+  // GET /api/v1/namespaces/<ns>/configmaps/<name>: its data; NotFound when there is none.
+  virtual util::Result<std::map<std::string, std::string>> get_config_map(
+      const std::string& ns, const std::string& name) = 0;
   // GET /api/v1/namespaces/<ns>/pods/<name>; NotFound when there is no such pod.
   virtual util::Result<PodInfo> get_pod(const std::string& ns, const std::string& name) = 0;
   // Server-side apply of one object (PATCH application/apply-patch+yaml with force, as

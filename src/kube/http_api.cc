@@ -61,6 +61,20 @@ Result<PodInfo> HttpApi::get_pod(const std::string& ns, const std::string& name)
   return pod_info_from_json(pod);
 }
 
+Result<std::map<std::string, std::string>> HttpApi::get_config_map(const std::string& ns,
+                                                                  const std::string& name) {
+  ASSIGN_OR_RETURN(nlohmann::json map, call("GET", fmt::format("/api/v1/namespaces/{}/configmaps/{}",
+                                                               url_encode(ns), url_encode(name))));
+  std::map<std::string, std::string> data;
+  const nlohmann::json fields = map.value("data", nlohmann::json::object());
+  for (const auto& [key, value] : fields.items()) {
+    if (value.is_string()) {
+      data[key] = value.get<std::string>();
+    }
+  }
+  return data;
+}
+
 Result<void> HttpApi::set_unschedulable(const std::string& name, bool unschedulable) {
   ASSIGN_OR_RETURN(NodeInfo node, get_node(name));
   if (node.unschedulable == unschedulable) {

@@ -35,6 +35,8 @@ class HttpApi final : public Api {
   util::Result<void> uncordon_own(const std::string& name) override;
   util::Result<DrainSummary> drain(const std::string& name, const DrainOptions& options) override;
   util::Result<PodInfo> get_pod(const std::string& ns, const std::string& name) override;
+  util::Result<std::map<std::string, std::string>> get_config_map(const std::string& ns,
+                                                                  const std::string& name) override;
   util::Result<void> apply_object(const nlohmann::json& object,
                                   const std::string& field_manager) override;
   util::Result<void> delete_node(const std::string& name) override;

@@ -73,6 +73,7 @@ class Differ {
     left_cordoned();
     deletes();
     kubernetes_with_new_nodes();
+    manifests();
     Plan out;
     // In the order apply runs them: a member without VM goes before anything is built.
     out.changes = std::move(stale_members_);
@@ -87,7 +88,7 @@ class Differ {
     }
     for (auto* list :
          {&vms_, &power_, &configs_, &cluster_, &uncordons_, &upgrades_, &worker_upgrades_,
-          &kubernetes_, &deletes_}) {
+          &kubernetes_, &manifests_, &deletes_}) {
       out.changes.insert(out.changes.end(), list->begin(), list->end());
     }
     out.notes = std::move(notes_);
@@ -293,6 +294,31 @@ class Differ {
     }
   }
 
+  // Talos creates an inline manifest's objects only when they are missing; talforge applies them
+  // server-side when they changed since it last did (or it cannot tell), and after a Kubernetes
+  // upgrade (as talosctl upgrade-k8s ends).
+  void manifests() {
+    if (desired_.manifests_digest.empty()) {
+      return;
+    }
+    const std::optional<std::string>& applied = observed_.manifests_digest;
+    if (applied && *applied == desired_.manifests_digest && kubernetes_.empty()) {
+      return;
+    }
+    const char* why = !kubernetes_.empty() ? "after the Kubernetes upgrade, as talosctl upgrade-k8s"
+                      : !applied           ? "no control plane's Kubernetes API answered: applied "
+                                             "once one does (Talos only creates missing objects)"
+                      : applied->empty()   ? "not yet applied server-side by talforge (Talos only "
+                                             "creates missing objects)"
+                                           : "changed since talforge last applied them (Talos "
+                                             "never updates existing objects)";
+    manifests_.push_back({ChangeKind::Run,
+                          Subject::Manifests,
+                          desired_.cluster,
+                          {"cluster.inlineManifests, server-side apply"},
+                          why});
+  }
+
   // Planned unless a control plane reports members; when none could be asked, apply's guard
   // decides right before the call (and Talos refuses a second bootstrap of the same node).
   void bootstrap() {
@@ -383,7 +409,7 @@ class Differ {
   const Observed& observed_;
   std::set<BootImage> images_needed_;
   std::vector<Change> stale_members_, vms_, power_, configs_, cluster_, uncordons_, upgrades_,
-      worker_upgrades_, kubernetes_, deletes_;
+      worker_upgrades_, kubernetes_, manifests_, deletes_;
   std::vector<std::string> notes_;
   std::vector<std::string> blockers_;
 };

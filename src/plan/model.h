@@ -52,6 +52,8 @@ struct Desired {
   std::string kubernetes_version;  // "1.35.4" (without v)
   std::string schematic_id;
   std::string installer_image;  // what machine.install.image says in every generated config
+  // engine::inline_manifests_digest of the control planes' config ("" when it has none).
+  std::string manifests_digest;
   std::string boot_image_filename;
   std::string iso_storage;
   std::vector<DesiredNode> nodes;  // in cluster.yaml order
@@ -99,6 +101,9 @@ struct Observed {
   std::optional<std::vector<std::string>> etcd_members;
   // From the Kubernetes API of a configured control plane (empty when none answered).
   std::vector<LeftCordoned> left_cordoned;
+  // The digest of the inline manifests talforge last applied server-side ("" when none is
+  // recorded); nullopt when no control plane's Kubernetes API answered.
+  std::optional<std::string> manifests_digest;
 
   const ObservedVm* vm_of(const std::string& node) const;
   const ObservedNode* node_of(const std::string& node) const;
@@ -106,7 +111,7 @@ struct Observed {
 
 enum class ChangeKind { Create, Update, Replace, Delete, Run };
 
-enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember, Talos, Uncordon, Kubernetes };
+enum class Subject { BootImage, Vm, Power, MachineConfig, Bootstrap, EtcdMember, Talos, Uncordon, Kubernetes, Manifests };
 
 struct Change {
   ChangeKind kind = ChangeKind::Create;

@@ -87,6 +87,8 @@ const char* subject_name(Subject subject) {
       return "uncordon";
     case Subject::Kubernetes:
       return "kubernetes";
+    case Subject::Manifests:
+      return "manifests";
   }
   return "unknown";
 }

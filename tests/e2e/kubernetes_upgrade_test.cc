@@ -153,5 +153,31 @@ TEST(KubernetesUpgradeE2e, VersionsOutsideTheWindowOrTwoMinorsAheadAreRefusedAtP
             "v1.34.1 v1.34.1 v1.34.1 v1.34.1 v1.34.1");
 }
 
+// Subnet 136: Talos never updates an inline manifest's existing objects; a new Cilium version in
+// cluster.yaml reaches the cluster because talforge applies the manifests server-side, and only
+// when they changed since it last did.
+TEST(KubernetesUpgradeE2e, AChangedInlineManifestIsAppliedServerSideOnce) {
+  Lab lab(136);
+  const auto first = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.err, HasSubstr("object(s) of the inline manifests applied server-side"));
+  const std::string job = "{.spec.template.spec.containers[0].command[2]}";
+  EXPECT_THAT(kubectl_jsonpath(lab, {"get", "job", "-n", "kube-system", "cilium-install"}, job),
+              HasSubstr("--version 1.16.5"));
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0) << "applied once, recorded";
+
+  replace_in_cluster_yaml(lab, "version: 1.16.5", "version: 1.16.6");
+  const auto plan = lab.talforge({"plan"});
+  EXPECT_EQ(plan.exit_code, 2);
+  EXPECT_THAT(plan.out, HasSubstr("> manifests       lab  (changed since talforge last applied "
+                                  "them (Talos never updates existing objects))"))
+      << plan.out;
+  const auto apply = lab.talforge({"apply", "--yes"});
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_THAT(kubectl_jsonpath(lab, {"get", "job", "-n", "kube-system", "cilium-install"}, job),
+              HasSubstr("--version 1.16.6"));
+  EXPECT_EQ(lab.talforge({"plan"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace e2e

@@ -31,6 +31,10 @@ TEST_F(KubeClientTest, ApplyObjectCreatesThenUpdatesNamespacedAndClusterScopedKi
   ASSERT_TRUE(api->apply_object(config, "talos").ok());
   config["data"]["mode"] = "b";
   ASSERT_TRUE(api->apply_object(config, "talos").ok()) << "a second apply updates";
+  const util::Result<std::map<std::string, std::string>> read = api->get_config_map("default", "settings");
+  ASSERT_TRUE(read.ok()) << read.error().describe();
+  EXPECT_EQ(read->at("mode"), "b");
+  EXPECT_EQ(api->get_config_map("default", "nope").error().code, util::ErrorCode::NotFound);
 
   const util::Result<nlohmann::json> stored = state_->get("configmaps", "default", "settings");
   ASSERT_TRUE(stored.ok()) << "no namespace in the object: the default namespace";

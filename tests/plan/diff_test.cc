@@ -328,6 +328,24 @@ TEST(PlanDiff, ANewNodeWhileKubernetesChangesBlocksThePlan) {
                                        "kubernetesVersion changes"));
 }
 
+TEST(PlanDiff, InlineManifestsAreAppliedWhenTheirRecordedDigestDiffers) {
+  Desired d = two_nodes();
+  d.manifests_digest = "abc";
+  Observed o = converged(d);
+  o.manifests_digest = "abc";
+  EXPECT_TRUE(diff(d, o).empty());
+  o.manifests_digest = "old";
+  Plan p = diff(d, o);
+  EXPECT_THAT(lines(p), ElementsAre("run manifests lab"));
+  EXPECT_THAT(p.changes[0].reason, HasSubstr("changed since talforge last applied them"));
+  o.manifests_digest = "";
+  EXPECT_THAT(diff(d, o).changes.at(0).reason, HasSubstr("not yet applied server-side"));
+  o.manifests_digest = std::nullopt;
+  EXPECT_THAT(diff(d, o).changes.at(0).reason, HasSubstr("no control plane's Kubernetes API"));
+  d.manifests_digest = "";
+  EXPECT_TRUE(diff(d, o).empty()) << "no inline manifests, nothing to apply";
+}
+
 TEST(PlanDiff, TalosAndKubernetesChangingTogetherBlockThePlan) {
   Desired d = two_nodes();
   for (DesiredNode& n : d.nodes) {
