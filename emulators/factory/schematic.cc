@@ -1,12 +1,13 @@
 #include "emulators/factory/schematic.h"
 
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <regex>
 
 #include <fmt/format.h>
+
+#include "util/sha256.h"
 
 namespace factory_emu {
 namespace {
@@ -138,17 +139,6 @@ void append_list(std::string& out, const std::string& indent,
   }
 }
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += fmt::format("{:02x}", digest[i]);
-  }
-  return hex;
-}
-
 }  // namespace
 
 Result<Schematic> parse_schematic(const std::string& body) {
@@ -221,7 +211,7 @@ std::string canonical_yaml(const Schematic& s) {
 }
 
 std::string schematic_id(const Schematic& schematic) {
-  return sha256_hex(canonical_yaml(schematic));
+  return util::sha256_hex(canonical_yaml(schematic));
 }
 
 }  // namespace factory_emu

@@ -1,10 +1,9 @@
 // engine::sync_inline_manifests (see manifest_sync.h).
 #include "engine/manifest_sync.h"
 
-#include <openssl/evp.h>
-
 #include <fmt/format.h>
 
+#include "util/sha256.h"
 #include "util/yaml_load.h"
 
 namespace engine {
@@ -68,14 +67,7 @@ std::string inline_manifests_digest(const std::string& control_plane_config) {
     text += contents;
     text.push_back('\0');
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += fmt::format("{:02x}", digest[i]);
-  }
-  return hex;
+  return util::sha256_hex(text);
 }
 
 std::optional<std::string> recorded_manifests_digest(const std::vector<std::string>& control_planes,

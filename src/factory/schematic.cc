@@ -5,8 +5,8 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
+#include "util/sha256.h"
 #include "util/yaml_key_order.h"
 #include "util/yaml_load.h"
 
@@ -180,15 +180,7 @@ std::string canonical_yaml(const Schematic& s) {
 }
 
 std::string schematic_id(const Schematic& s) {
-  const std::string text = canonical_yaml(s);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += fmt::format("{:02x}", digest[i]);
-  }
-  return hex;
+  return util::sha256_hex(canonical_yaml(s));
 }
 
 }  // namespace factory
