@@ -218,14 +218,14 @@ class Differ {
       return false;
     }
     const std::string running_kubernetes = kubernetes_version_of(*talos.config_yaml);
-    if (!running_kubernetes.empty() && running_kubernetes != desired_.kubernetes_version) {
+    if (!running_kubernetes.empty() && running_kubernetes != wanted_kubernetes(node)) {
       blockers_.push_back(fmt::format(
           "{}: talosVersion and kubernetesVersion both change (Talos {} → {}, Kubernetes {} → {}); "
           "change one per apply: Kubernetes first when it must be newer for the new Talos, "
           "else Talos first. Without kubernetesVersion in cluster.yaml it follows the Talos "
           "release's default: set it to {} to upgrade Talos alone",
           node.name, talos.talos_version, desired_.talos_version, running_kubernetes,
-          desired_.kubernetes_version, running_kubernetes));
+          wanted_kubernetes(node), running_kubernetes));
       return true;
     }
     util::Result<std::vector<spec::Version>> steps = spec::talos_upgrade_path(*from, *to);
@@ -248,16 +248,20 @@ class Differ {
     return true;
   }
 
+  // The Kubernetes version the node's generated config runs: its kubelet image (a patch may pin
+  // another one than kubernetesVersion's), else kubernetesVersion.
+  std::string wanted_kubernetes(const DesiredNode& node) const {
+    const std::string kubelet = kubernetes_version_of(node.config_yaml);
+    return kubelet.empty() ? desired_.kubernetes_version : kubelet;
+  }
+
   // A node whose kubelet (and, on a control plane, whose API server, controller manager,
   // scheduler) run another Kubernetes version: moved component by component across the cluster
   // as `talosctl upgrade-k8s` does (talos.md §9.2). True when a change or a blocker was planned.
   bool kubernetes(const DesiredNode& node, const ObservedNode& talos) {
     const std::string running = kubernetes_version_of(*talos.config_yaml);
-    // The generated config's kubelet (a patch may pin another image than kubernetesVersion's).
-    const std::string wanted = kubernetes_version_of(node.config_yaml);
     const std::optional<spec::Version> from = spec::parse_version(running);
-    const std::optional<spec::Version> to =
-        spec::parse_version(wanted.empty() ? desired_.kubernetes_version : wanted);
+    const std::optional<spec::Version> to = spec::parse_version(wanted_kubernetes(node));
     if (!from || !to || *from == *to) {
       return false;
     }

@@ -281,18 +281,21 @@ std::string with_kubelet(const std::string& version) {
          "ghcr.io/siderolabs/kubelet:v" + version + "\n";
 }
 
+// Every node's generated config runs `version`'s kubelet.
+void set_kubelets(Desired& d, const std::string& version) {
+  for (DesiredNode& n : d.nodes) {
+    n.config_yaml = with_kubelet(version);
+  }
+}
+
 TEST(PlanDiff, ANewKubernetesVersionMovesComponentsInsteadOfAConfigUpdate) {
   Desired d = two_nodes();
-  for (DesiredNode& n : d.nodes) {
-    n.config_yaml = with_kubelet("1.34.1");
-  }
+  set_kubelets(d, "1.34.1");
   d.kubernetes_version = "1.34.1";
   Observed o = converged(d);
   EXPECT_TRUE(diff(d, o).empty());
   d.kubernetes_version = "1.35.4";
-  for (DesiredNode& n : d.nodes) {
-    n.config_yaml = with_kubelet("1.35.4");
-  }
+  set_kubelets(d, "1.35.4");
   const Plan p = diff(d, o);
   EXPECT_THAT(lines(p), ElementsAre("update kubernetes cp-1", "update kubernetes w-1"));
   EXPECT_EQ(p.changes[0].details.at(0), "1.34.1 → 1.35.4");
@@ -303,9 +306,7 @@ TEST(PlanDiff, ANewKubernetesVersionMovesComponentsInsteadOfAConfigUpdate) {
 
 TEST(PlanDiff, AKubeletPinnedByAPatchIsNotAKubernetesChange) {
   Desired d = two_nodes();
-  for (DesiredNode& n : d.nodes) {
-    n.config_yaml = with_kubelet("1.34.1");
-  }
+  set_kubelets(d, "1.34.1");
   Observed o = converged(d);
   d.kubernetes_version = "1.35.4";  // cluster.yaml says 1.35.4, a patch keeps the kubelet
   EXPECT_TRUE(diff(d, o).empty());
@@ -313,14 +314,10 @@ TEST(PlanDiff, AKubeletPinnedByAPatchIsNotAKubernetesChange) {
 
 TEST(PlanDiff, ANewNodeWhileKubernetesChangesBlocksThePlan) {
   Desired d = two_nodes();
-  for (DesiredNode& n : d.nodes) {
-    n.config_yaml = with_kubelet("1.34.1");
-  }
+  set_kubelets(d, "1.34.1");
   Observed o = converged(d);
   d.kubernetes_version = "1.35.4";
-  for (DesiredNode& n : d.nodes) {
-    n.config_yaml = with_kubelet("1.35.4");
-  }
+  set_kubelets(d, "1.35.4");
   d.nodes.push_back(node("w-2", spec::NodeRole::Worker, "pve2", "127.10.0.22"));
   const Plan p = diff(d, o);
   ASSERT_EQ(p.blockers.size(), 1u);
@@ -348,12 +345,12 @@ TEST(PlanDiff, InlineManifestsAreAppliedWhenTheirRecordedDigestDiffers) {
 
 TEST(PlanDiff, TalosAndKubernetesChangingTogetherBlockThePlan) {
   Desired d = two_nodes();
-  for (DesiredNode& n : d.nodes) {
-    n.config_yaml = with_kubelet("1.34.1");
-  }
+  set_kubelets(d, "1.34.1");
   Observed o = converged(d);
   d.talos_version = "v1.12.11";
   d.kubernetes_version = "1.35.4";
+  EXPECT_TRUE(diff(d, o).blockers.empty()) << "a patch keeps the kubelet: Talos alone changes";
+  set_kubelets(d, "1.35.4");
   const Plan p = diff(d, o);
   ASSERT_EQ(p.blockers.size(), 2u);
   EXPECT_THAT(p.blockers[0], HasSubstr("talosVersion and kubernetesVersion both change"));
